@@ -1,0 +1,17 @@
+# METADATA
+# title: "Use ServiceEntries instead of ExternalName Services"
+# description: "A Service of type ExternalName is a DNS CNAME that Istio cannot attach traffic policy to: the sidecar sees neither the real destination nor its protocol, so mTLS, retries, timeouts and egress control do not apply. A ServiceEntry registers the external host in the mesh so that all of these do."
+# custom:
+#   hint: external-name-service
+#   source: hints/external-name-service/hint.yaml
+package lib.hint2policy.external_name_service
+
+import data.lib.hint2policy.common
+
+# violations is the set of messages for every way obj breaks the hint.
+violations(subject, _) := {msg |
+	not _check_1(subject)
+	msg := sprintf("Service %v/%v is of type ExternalName (-> %v): register the external host with a ServiceEntry instead", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(subject, ["spec", "externalName"])])
+}
+
+_check_1(subject) if common.get(subject, ["spec", "type"]) != "ExternalName"

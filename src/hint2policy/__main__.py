@@ -1,0 +1,3 @@
+from hint2policy.cli import main
+
+main()

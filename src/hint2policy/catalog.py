@@ -1,0 +1,103 @@
+"""The catalog: every hint folder loaded, validated and compiled, errors collected.
+
+A bad hint never hides the others: each error is kept and reported, and the
+good hints are still compiled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hint2policy.compile import ir
+from hint2policy.compile.compiler import compile_spec
+from hint2policy.errors import SpecError
+from hint2policy.load.fixtures import Fixture, load_fixtures
+from hint2policy.load.yamlpos import YamlError, load_located, read_text
+from hint2policy.validate import validate_spec
+
+SPEC_NAME = "hint.yaml"
+
+
+@dataclass(frozen=True)
+class Hint:
+    """One hint: its folder, its compiled policy and its fixtures."""
+
+    folder: Path
+    policy: ir.Policy
+    fixtures: tuple[Fixture, ...]
+
+    @property
+    def id(self) -> str:
+        return self.policy.hint_id
+
+
+@dataclass
+class Catalog:
+    hints: list[Hint]
+    errors: list[SpecError]
+
+
+def hint_folders(roots: Iterable[Path]) -> list[Path]:
+    """Hint folders under each root; a root may itself be one hint folder."""
+    folders: list[Path] = []
+    for root in roots:
+        if (root / SPEC_NAME).is_file():
+            folders.append(root)
+        elif root.is_dir():
+            folders.extend(sorted(p.parent for p in root.glob(f"*/{SPEC_NAME}")))
+        else:
+            raise SpecError(root, 1, "<path>", "no such hint folder")
+    return folders
+
+
+def load_catalog(roots: Iterable[Path]) -> Catalog:
+    """Load every hint under roots, keeping the good ones and every error."""
+    catalog = Catalog([], [])
+    seen: dict[str, Path] = {}
+    for folder in hint_folders(roots):
+        try:
+            hint = load_hint(folder)
+        except SpecError as exc:
+            catalog.errors.append(exc)
+            continue
+        if hint.id in seen:
+            where = f"{seen[hint.id] / SPEC_NAME}"
+            catalog.errors.append(SpecError(folder / SPEC_NAME, 1, "id", f"duplicate id {hint.id!r} (also in {where})"))
+            continue
+        seen[hint.id] = folder
+        catalog.hints.append(hint)
+    return catalog
+
+
+def load_hint(folder: Path) -> Hint:
+    """Load, validate and compile one hint folder; raises SpecError."""
+    file = folder / SPEC_NAME
+    try:
+        located = load_located(read_text(file))
+    except YamlError as exc:
+        raise SpecError(file, exc.line, "<yaml>", exc.message) from None
+    validate_spec(file, located)
+    spec_id = located.value["id"]
+    if spec_id != folder.name:
+        raise SpecError(file, located.line_of(("id",)), "id", f"id {spec_id!r} must match its folder name {folder.name!r}")
+    policy = compile_spec(file, located)
+    fixtures = tuple(load_fixtures(folder / "fixtures"))
+    _check_fixtures(policy, fixtures)
+    return Hint(folder, policy, fixtures)
+
+
+def _check_fixtures(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
+    kinds = {(k.group, k.kind) for k in policy.kinds}
+    seen: dict[tuple[str, str], Path] = {}
+    for fixture in fixtures:
+        for index, obj in enumerate(fixture.objects):
+            where = f"document {index + 1}"
+            group = obj["apiVersion"].rpartition("/")[0]
+            if (group, obj["kind"]) not in kinds:
+                raise SpecError(fixture.path, 1, where, f"{obj['kind']} ({group or 'core'}) is not a kind this hint matches")
+            identity = (obj["kind"], obj["metadata"]["name"])
+            if identity in seen:
+                raise SpecError(fixture.path, 1, where, f"{'/'.join(identity)} already appears in {seen[identity].name}: engines report by name, so names must be unique")
+            seen[identity] = fixture.path

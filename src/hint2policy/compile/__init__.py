@@ -1,0 +1,1 @@
+"""Compile a validated hint spec into the engine-neutral intermediate form (ir)."""

@@ -1,0 +1,66 @@
+"""Parse field paths (spec.hosts, metadata.annotations["a.b/c"], $item.name) and messages."""
+
+from __future__ import annotations
+
+import re
+
+from hint2policy.compile.ir import Builtin, MessagePart, Ref
+
+_VAR = r"\$([a-z][a-z0-9_]*)"
+_NAME = r"([A-Za-z0-9_\-/]+)"
+_QUOTED = r'\["((?:[^"\\]|\\.)*)"\]'
+_SEGMENT = re.compile(rf"\.?{_NAME}|{_QUOTED}")
+_START_VAR = re.compile(_VAR)
+
+
+class PathSyntaxError(ValueError):
+    pass
+
+
+def parse_path(raw: str | list[str]) -> Ref:
+    """A Ref from a dotted path string or a list of segments ($var only first)."""
+    if isinstance(raw, list):
+        var = raw[0][1:] if raw[0].startswith("$") else None
+        return Ref(var, tuple(raw[1:] if var else raw))
+    var = None
+    pos = 0
+    found = _START_VAR.match(raw)
+    if found:
+        var, pos = found.group(1), found.end()
+    segments = []
+    while pos < len(raw):
+        if segments or var:
+            if not raw.startswith((".", "["), pos):
+                raise PathSyntaxError(f"unexpected {raw[pos]!r} at offset {pos} in path {raw!r}")
+        match = _SEGMENT.match(raw, pos)
+        if not match or match.end() == pos:
+            raise PathSyntaxError(f"cannot read path {raw!r} from offset {pos}")
+        name = match.group(1)
+        segments.append(name if name is not None else _unquote(match.group(2)))
+        pos = match.end()
+    if not var and not segments:
+        raise PathSyntaxError(f"empty path {raw!r}")
+    return Ref(var, tuple(segments))
+
+
+def _unquote(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+_PLACEHOLDER = re.compile(r"\{(\$?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_\-/]+|" + _QUOTED + r")*)\}")
+BUILTINS = ("kind", "name", "namespace")
+
+
+def parse_message(text: str) -> tuple[MessagePart, ...]:
+    """Split a message into literal text and references; only {path} forms are placeholders."""
+    parts: list[MessagePart] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        if match.start() > pos:
+            parts.append(text[pos : match.start()])
+        inner = match.group(1)
+        parts.append(Builtin(inner) if inner in BUILTINS else parse_path(inner))  # type: ignore[arg-type]
+        pos = match.end()
+    if pos < len(text):
+        parts.append(text[pos:])
+    return tuple(parts)

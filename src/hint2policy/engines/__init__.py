@@ -1,0 +1,1 @@
+"""The policy engines (conftest, opa, regal, gator, kyverno): pinning, building and running."""

@@ -1,0 +1,108 @@
+"""Run an engine binary: argument list only, no shell, always with a timeout."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hint2policy.errors import EngineError
+
+__all__ = ["Completed", "EngineError", "run"]
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A finished engine process."""
+
+    argv: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    duration: float
+
+
+def run(
+    argv: Sequence[str | os.PathLike[str]],
+    *,
+    timeout: float,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+) -> Completed:
+    """Run `argv` and capture its output; a non-zero exit status is not an error here.
+
+    Raises EngineError when the binary cannot be executed or does not finish within
+    `timeout` seconds (the error keeps whatever stderr was written until then).
+    """
+    args = [os.fspath(a) for a in argv]
+    if not args:
+        raise EngineError("cannot run an empty command")
+    tool = Path(args[0]).name
+    started = time.monotonic()
+    try:
+        # A session of its own lets a timeout kill the whole process group, so that
+        # grandchildren holding the pipes open cannot make us wait past the timeout.
+        proc = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=True,
+        )
+    except FileNotFoundError as exc:
+        raise EngineError(f"cannot run {tool}: {_missing_reason(args[0], cwd, exc)}") from exc
+    except OSError as exc:
+        raise EngineError(f"cannot run {tool}: {exc.strerror or exc}") from exc
+
+    try:
+        stdout, stderr = proc.communicate(input=input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        _, stderr = proc.communicate()
+        raise EngineError(_timeout_message(tool, timeout, stderr), stderr=stderr) from None
+    except BaseException:
+        _kill_group(proc)
+        proc.wait()
+        raise
+    return Completed(
+        argv=args,
+        returncode=proc.returncode,
+        stdout=stdout,
+        stderr=stderr,
+        duration=time.monotonic() - started,
+    )
+
+
+def _missing_reason(program: str, cwd: str | os.PathLike[str] | None, exc: OSError) -> str:
+    if cwd is not None and not Path(cwd).is_dir():
+        return f"working directory {os.fspath(cwd)} does not exist"
+    if os.sep in program:
+        return f"{program} does not exist"
+    return "not found on PATH"
+
+
+def _timeout_message(tool: str, timeout: float, stderr: str) -> str:
+    message = f"{tool} did not finish within {timeout:g}s and was stopped"
+    last = _last_line(stderr)
+    return f"{message} (last stderr line: {last})" if last else message
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()

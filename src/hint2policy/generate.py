@@ -1,0 +1,106 @@
+"""Build the generated/ tree for a catalog, write it, or check it for drift.
+
+The tree is a pure function of the catalog and the templates: rendering
+twice gives the same bytes, and `generate --check` names any stale file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hint2policy.catalog import Hint
+from hint2policy.render import gatekeeper, kyverno
+from hint2policy.render.fixtures import cases, render_case
+from hint2policy.render.rego import render_common, render_conftest, render_library
+
+CONFTEST_POLICY = "conftest/policy"
+
+
+def common_path() -> str:
+    return f"{CONFTEST_POLICY}/lib/hint2policy/common/common.rego"
+
+
+def library_path(hint: Hint) -> str:
+    return f"{CONFTEST_POLICY}/lib/hint2policy/{hint.policy.snake_id}/lib.rego"
+
+
+def conftest_path(hint: Hint) -> str:
+    return f"{CONFTEST_POLICY}/hint2policy/{hint.policy.snake_id}/policy.rego"
+
+
+def fixtures_dir(hint: Hint) -> str:
+    return f"fixtures/{hint.id}"
+
+
+def hint_files(hint: Hint) -> dict[str, str]:
+    """Every generated file of one hint, by path relative to generated/."""
+    policy, found = hint.policy, cases(hint)
+    rel_fixtures = f"../../{fixtures_dir(hint)}"
+    files = {
+        library_path(hint): render_library(policy),
+        conftest_path(hint): render_conftest(policy),
+        f"gatekeeper/{hint.id}/template.yaml": gatekeeper.render_template(policy),
+        f"gatekeeper/{hint.id}/constraint.yaml": gatekeeper.render_constraint(policy),
+        f"gatekeeper/{hint.id}/suite.yaml": gatekeeper.render_suite(hint, found, rel_fixtures),
+        f"kyverno/{hint.id}/policy.yaml": kyverno.render_policy(policy),
+        f"kyverno/{hint.id}/kyverno-test.yaml": kyverno.render_test(hint, found, rel_fixtures),
+    }
+    for case in found:
+        files[f"{fixtures_dir(hint)}/{case.file_name}"] = render_case(hint, case)
+    return files
+
+
+def build_tree(hints: list[Hint]) -> dict[str, str]:
+    """The whole generated/ tree, sorted by path."""
+    files = {common_path(): render_common()}
+    for hint in hints:
+        files.update(hint_files(hint))
+    return dict(sorted(files.items()))
+
+
+@dataclass
+class Drift:
+    changed: list[str]
+    missing: list[str]
+    extra: list[str]
+
+    @property
+    def clean(self) -> bool:
+        return not (self.changed or self.missing or self.extra)
+
+    def lines(self) -> list[str]:
+        return (
+            [f"changed: {p}" for p in self.changed]
+            + [f"missing: {p}" for p in self.missing]
+            + [f"not generated (stale): {p}" for p in self.extra]
+        )
+
+
+def _existing(out: Path) -> set[str]:
+    if not out.is_dir():
+        return set()
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+
+
+def check_tree(tree: dict[str, str], out: Path) -> Drift:
+    """Compare the rendered tree with what is on disk."""
+    existing = _existing(out)
+    changed = [p for p in tree if p in existing and (out / p).read_text(encoding="utf-8") != tree[p]]
+    missing = [p for p in tree if p not in existing]
+    return Drift(changed, missing, sorted(existing - set(tree)))
+
+
+def write_tree(tree: dict[str, str], out: Path) -> Drift:
+    """Write the tree, removing files it no longer holds; returns what changed."""
+    drift = check_tree(tree, out)
+    for path in drift.extra:
+        (out / path).unlink()
+    for path in drift.changed + drift.missing:
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(tree[path], encoding="utf-8", newline="\n")
+    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return drift

@@ -1,0 +1,1 @@
+"""Load hint specs and fixture manifests from disk, keeping line numbers for errors."""

@@ -1,0 +1,125 @@
+"""Render a Policy's logic as CEL for Kyverno's validate.cel rules.
+
+One boolean expression says whether the resource complies; a message
+expression lists one message per failing binding of the leading `each`
+iterations, as the Rego library does.
+"""
+
+from __future__ import annotations
+
+from hint2policy.compile import ir
+from hint2policy.render import escape
+
+_COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+_STRING_METHOD = {"startsWith": "startsWith", "endsWith": "endsWith", "contains": "contains"}
+_LENGTH = {"lengthEq": "==", "lengthGt": ">", "lengthGte": ">=", "lengthLt": "<", "lengthLte": "<="}
+_NUMBER = "(type({x}) == int || type({x}) == uint || type({x}) == double)"
+_SIZED = "(type({x}) == string || type({x}) == list || type({x}) == map)"
+
+
+def var_name(var: str) -> str:
+    return f"v_{var}"
+
+
+class CelRenderer:
+    """IR -> CEL; one method per node kind. subject is the CEL path of the check's subject."""
+
+    def __init__(self, policy: ir.Policy, subject_segments: tuple[str, ...] = ()) -> None:
+        self.policy = policy
+        self.subject_segments = subject_segments
+        self.params = {p.name: p.default for p in policy.parameters}
+
+    # -- expressions ------------------------------------------------------------------
+
+    def ref(self, ref: ir.Ref) -> str:
+        """The value at ref, or null where a step is missing."""
+        if ref.var:
+            base, segments = var_name(ref.var), ref.segments
+        else:
+            base, segments = "object", self.subject_segments + ref.segments
+        if not segments:
+            return base
+        return base + "".join(f"[?{escape.cel_str(s)}]" for s in segments) + ".orValue(null)"
+
+    def operand(self, operand: ir.Operand | None) -> str:
+        assert operand is not None
+        value = self.params[operand.name] if isinstance(operand, ir.ParamRef) else operand.value
+        return escape.cel_value(value)
+
+    def expr(self, node: ir.Node) -> str:
+        return getattr(self, type(node).__name__.lower())(node)
+
+    # -- one method per node kind -----------------------------------------------------
+
+    def predicate(self, node: ir.Predicate) -> str:
+        x, op = self.ref(node.ref), node.op
+        v = self.operand(node.operand) if node.operand is not None else ""
+        simple = {
+            "exists": f"{x} != null",
+            "absent": f"{x} == null",
+            "equals": f"{x} == {v}",
+            "notEquals": f"{x} != {v}",
+            "oneOf": f"{x} in {v}",
+            "noneOf": f"!({x} in {v})",
+        }
+        if op in simple:
+            return f"({simple[op]})"
+        if op == "matches":
+            return f"(type({x}) == string && {x}.matches({v}))"
+        if op in _STRING_METHOD:
+            return f"(type({x}) == string && {x}.{_STRING_METHOD[op]}({v}))"
+        if op in _COMPARE:
+            return f"({_NUMBER.format(x=x)} && double({x}) {_COMPARE[op]} double({v}))"
+        return f"({_SIZED.format(x=x)} && size({x}) {_LENGTH[op]} {v})"
+
+    def allof(self, node: ir.AllOf) -> str:
+        return "(" + " && ".join(self.expr(item) for item in node.items) + ")"
+
+    def anyof(self, node: ir.AnyOf) -> str:
+        return "(" + " || ".join(self.expr(item) for item in node.items) + ")"
+
+    def not_(self, node: ir.Not) -> str:
+        return f"!{self.expr(node.item)}"
+
+    def quantifier(self, node: ir.Quantifier) -> str:
+        macro = "all" if node.every else "exists"
+        return f"{self.source(node)}.{macro}({var_name(node.var)}, {self.expr(node.body)})"
+
+    def source(self, node: ir.Quantifier) -> str:
+        x = self.ref(node.source)
+        if node.keys:
+            return f"(type({x}) == map ? {x} : {{}})"
+        return f"(type({x}) == list ? {x} : [])"
+
+    # -- message ----------------------------------------------------------------------
+
+    def text(self, x: str) -> str:
+        return f"(type({x}) == string ? {x} : ({x} == null ? \"\" : string({x})))"
+
+    def message_part(self, part: ir.MessagePart) -> str:
+        if isinstance(part, str):
+            return escape.cel_str(part)
+        if isinstance(part, ir.Builtin):
+            path = ("kind",) if part.name == "kind" else ("metadata", part.name)
+            return self.text("object" + "".join(f"[?{escape.cel_str(s)}]" for s in path) + ".orValue(null)")
+        return self.text(self.ref(part))
+
+    def message(self) -> str:
+        """Messages of every failing binding of the chain, joined by '; '."""
+        text = " + ".join(self.message_part(p) for p in self.policy.message) or '""'
+        for depth in range(len(self.policy.chain) - 1, -1, -1):
+            quantifier = self.policy.chain[depth]
+            rest = self.policy.chain[depth + 1] if depth + 1 < len(self.policy.chain) else self.policy.body
+            var = var_name(quantifier.var)
+            text = f"{self.source(quantifier)}.filter({var}, !{self.expr(rest)}).map({var}, {text}).join(\"; \")"
+        return text
+
+
+def compliance(policy: ir.Policy, subject_segments: tuple[str, ...] = ()) -> str:
+    """The CEL expression that holds when the resource complies with the hint."""
+    return CelRenderer(policy, subject_segments).expr(policy.check)
+
+
+def message(policy: ir.Policy, subject_segments: tuple[str, ...] = ()) -> str:
+    """The CEL message expression naming every violation."""
+    return CelRenderer(policy, subject_segments).message()

@@ -1,0 +1,131 @@
+"""Escape spec strings for every language they land in.
+
+Each function returns a complete literal (quotes included), so a quote,
+backslash, `{{`, `${}` or newline in a spec string stays text and never
+becomes syntax.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from typing import Any
+
+_SIMPLE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _needs_escape(ch: str) -> bool:
+    # Controls, separators other than space, surrogates, private use and unassigned.
+    return ch != " " and unicodedata.category(ch)[0] in "CZ"
+
+
+def _quote(text: str, long_escape: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _SIMPLE:
+            out.append(_SIMPLE[ch])
+        elif _needs_escape(ch):
+            code = ord(ch)
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else long_escape.format(code))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar."""
+    return _quote(str(text), "\\U{:08x}")
+
+
+def cel_str(text: str) -> str:
+    """A CEL double-quoted string literal."""
+    return _quote(str(text), "\\U{:08x}")
+
+
+def rego_str(text: str) -> str:
+    """A Rego (JSON-syntax) string literal; astral controls use a surrogate pair."""
+    out = []
+    for ch in str(text):
+        if ch in _SIMPLE:
+            out.append(_SIMPLE[ch])
+        elif _needs_escape(ch):
+            out.append(json.dumps(ch)[1:-1])  # JSON \uXXXX, surrogate pairs above the BMP
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _check_number(value: float) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("numbers must be finite")
+
+
+def rego_value(value: Any) -> str:
+    """A Rego literal for a JSON-like value (objects with sorted keys)."""
+    if isinstance(value, str):
+        return rego_str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        _check_number(value)
+        return json.dumps(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(rego_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{rego_str(k)}: {rego_value(v)}" for k, v in sorted(value.items()))
+        return "{" + ", ".join(items) + "}"
+    raise TypeError(f"no Rego literal for {type(value).__name__}")
+
+
+def cel_value(value: Any) -> str:
+    """A CEL literal for a JSON-like value."""
+    if isinstance(value, str):
+        return cel_str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        _check_number(value)
+        text = repr(value)
+        return text if any(c in text for c in ".e") else text + ".0"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(cel_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{cel_str(k)}: {cel_value(v)}" for k, v in sorted(value.items()))
+        return "{" + ", ".join(items) + "}"
+    raise TypeError(f"no CEL literal for {type(value).__name__}")
+
+
+def rego_format(text: str) -> str:
+    """Literal text for a sprintf format string: % doubled."""
+    return text.replace("%", "%%")
+
+
+def one_line(text: str) -> str:
+    """Collapse whitespace (descriptions in annotations and comments)."""
+    return " ".join(str(text).split())
+
+
+def yaml_flow(value: Any) -> str:
+    """A YAML flow value (JSON-like) for any JSON-like value, keys sorted."""
+    if isinstance(value, str):
+        return yaml_str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        _check_number(value)
+        return json.dumps(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml_flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{yaml_str(k)}: {yaml_flow(v)}" for k, v in sorted(value.items()))
+        return "{" + ", ".join(items) + "}"
+    raise TypeError(f"no YAML literal for {type(value).__name__}")

@@ -1,0 +1,51 @@
+"""Gatekeeper target: ConstraintTemplate (sharing the Rego library), Constraint, gator Suite."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from hint2policy import __version__
+from hint2policy.catalog import Hint
+from hint2policy.compile import ir
+from hint2policy.render.environment import render
+from hint2policy.render.fixtures import Case
+from hint2policy.render.rego import render_common, render_library
+
+
+def crd_kind(policy: ir.Policy) -> str:
+    return f"H2p{policy.camel_id}"
+
+
+def template_name(policy: ir.Policy) -> str:
+    return crd_kind(policy).lower()
+
+
+def render_template(policy: ir.Policy) -> str:
+    name = template_name(policy)
+    properties = {p.name: {"description": p.description, **p.schema} for p in policy.parameters}
+    return render(
+        "gatekeeper/template.yaml.j2",
+        policy=policy,
+        name=name,
+        kind=crd_kind(policy),
+        version=__version__,
+        properties=properties,
+        entry=render("gatekeeper/entry.rego.j2", policy=policy, name=name),
+        libs=[render_common(), render_library(policy)],
+    )
+
+
+def render_constraint(policy: ir.Policy) -> str:
+    by_group = groupby(sorted(policy.kinds, key=lambda k: (k.group, k.kind)), key=lambda k: k.group)
+    return render(
+        "gatekeeper/constraint.yaml.j2",
+        policy=policy,
+        kind=crd_kind(policy),
+        kind_groups=[(group, [k.kind for k in kinds]) for group, kinds in by_group],
+        defaults={p.name: p.default for p in policy.parameters},
+    )
+
+
+def render_suite(hint: Hint, cases: list[Case], fixtures_dir: str) -> str:
+    items = [{"name": c.name, "verdict": c.verdict, "path": f"{fixtures_dir}/{c.file_name}"} for c in cases]
+    return render("gatekeeper/suite.yaml.j2", policy=hint.policy, cases=items, suite_dir=f"generated/gatekeeper/{hint.id}")

@@ -1,0 +1,159 @@
+"""Render a Policy's logic as a Rego library shared by conftest and Gatekeeper.
+
+Each check node becomes one small function (_check_N) taking only what it
+reads: the subject, the parameters and the iteration variables in scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hint2policy.compile import ir
+from hint2policy.compile.workloads import template_groups
+from hint2policy.render import escape
+from hint2policy.render.environment import macros, render
+
+_COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+_STRING_BUILTIN = {"startsWith": "startswith", "endsWith": "endswith", "contains": "contains"}
+_LENGTH = {"lengthEq": "==", "lengthGt": ">", "lengthGte": ">=", "lengthLt": "<", "lengthLte": "<="}
+
+
+def var_name(var: str) -> str:
+    return f"v_{var}"
+
+
+class RegoRenderer:
+    """IR -> Rego; one method per node kind."""
+
+    def __init__(self, policy: ir.Policy) -> None:
+        self.policy = policy
+        self.macros: Any = macros("rego/constructs.rego.j2")
+        self.functions: dict[int, str] = {}
+
+    # -- expressions ------------------------------------------------------------------
+
+    def ref(self, ref: ir.Ref) -> str:
+        base = var_name(ref.var) if ref.var else "subject"
+        if not ref.segments:
+            return base
+        return f"common.get({base}, {escape.rego_value(list(ref.segments))})"
+
+    def operand(self, operand: ir.Operand | None) -> str:
+        if isinstance(operand, ir.ParamRef):
+            return f"params.{operand.name}"
+        assert operand is not None
+        return escape.rego_value(operand.value)
+
+    def args(self, node: ir.Node) -> list[str]:
+        args = ["subject"] if ir.uses_subject(node) else []
+        args += ["params"] if ir.uses_params(node) else []
+        return args + [var_name(v) for v in sorted(ir.free_vars(node))]
+
+    def call(self, node: ir.Node) -> str:
+        """Render node as a function and return the expression that calls it."""
+        number = len(self.functions) + 1
+        self.functions[number] = ""  # reserve the number: parents before children
+        name, args = f"_check_{number}", self.args(node)
+        method = getattr(self, type(node).__name__.lower())
+        self.functions[number] = method(node, name, args)
+        return f"{name}({', '.join(args)})"
+
+    # -- one method per node kind -----------------------------------------------------
+
+    def predicate(self, node: ir.Predicate, name: str, args: list[str]) -> str:
+        return self.macros.function(name, args, self.predicate_exprs(node))
+
+    def predicate_exprs(self, node: ir.Predicate) -> list[str]:
+        value, operand, op = self.ref(node.ref), node.operand, node.op
+        simple = {
+            "exists": f"{value} != null",
+            "absent": f"{value} == null",
+            "equals": f"{value} == {{v}}",
+            "notEquals": f"{value} != {{v}}",
+            "oneOf": f"{value} in {{v}}",
+            "noneOf": f"not {value} in {{v}}",
+        }
+        v = self.operand(operand) if operand is not None else ""
+        if op in simple:
+            return [simple[op].replace("{v}", v)]
+        if op == "matches":
+            return [f"value := {value}", "is_string(value)", f"regex.match({v}, value)"]
+        if op in _STRING_BUILTIN:
+            return [f"value := {value}", "is_string(value)", f"{_STRING_BUILTIN[op]}(value, {v})"]
+        if op in _COMPARE:
+            return [f"value := {value}", "is_number(value)", f"value {_COMPARE[op]} {v}"]
+        return [f"value := {value}", "common.has_size(value)", f"count(value) {_LENGTH[op]} {v}"]
+
+    def allof(self, node: ir.AllOf, name: str, args: list[str]) -> str:
+        return self.macros.function(name, args, [self.call(item) for item in node.items])
+
+    def anyof(self, node: ir.AnyOf, name: str, args: list[str]) -> str:
+        return self.macros.any_of(name, args, [self.call(item) for item in node.items])
+
+    def not_(self, node: ir.Not, name: str, args: list[str]) -> str:
+        return self.macros.function(name, args, [f"not {self.call(node.item)}"])
+
+    def quantifier(self, node: ir.Quantifier, name: str, args: list[str]) -> str:
+        source, var, call = self.source(node), var_name(node.var), self.call(node.body)
+        if node.every:
+            return self.macros.every(name, args, var, source, call)
+        return self.macros.function(name, args, [f"some {var} in {source}", call])
+
+    def source(self, node: ir.Quantifier) -> str:
+        helper = "common.keys" if node.keys else "common.list"
+        return f"{helper}({self.ref(node.source)})"
+
+    # -- the library ------------------------------------------------------------------
+
+    def comprehension(self) -> list[str]:
+        policy = self.policy
+        lines = ["params := object.union(_defaults, overrides)"] if ir.uses_params(policy.check) else []
+        if policy.workloads:
+            lines.append("some subject in common.pod_templates(obj)")
+        lines += [f"some {var_name(q.var)} in {self.source(q)}" for q in policy.chain]
+        lines += [f"not {self.call(policy.body)}", f"msg := {self.message()}"]
+        return lines
+
+    def message(self) -> str:
+        fmt, values = "", []
+        obj = "obj" if self.policy.workloads else "subject"
+        for part in self.policy.message:
+            if isinstance(part, str):
+                fmt += escape.rego_format(part)
+                continue
+            fmt += "%v"
+            if isinstance(part, ir.Builtin):
+                path = ["kind"] if part.name == "kind" else ["metadata", part.name]
+                values.append(f"common.get({obj}, {escape.rego_value(path)})")
+            else:
+                values.append(self.ref(part))
+        if not values:
+            return escape.rego_str(fmt.replace("%%", "%"))
+        return f"sprintf({escape.rego_str(fmt)}, [{', '.join(values)}])"
+
+    def library(self) -> str:
+        comprehension = self.comprehension()
+        return render(
+            "rego/lib.rego.j2",
+            policy=self.policy,
+            defaults={p.name: p.default for p in self.policy.parameters},
+            obj="obj" if self.policy.workloads else "subject",
+            uses_params=ir.uses_params(self.policy.check),
+            comprehension=comprehension,
+            functions=[self.functions[n] for n in sorted(self.functions)],
+        )
+
+
+def render_library(policy: ir.Policy) -> str:
+    """The hint's Rego library: package lib.hint2policy.<id>, entry point violations(obj, params)."""
+    return RegoRenderer(policy).library()
+
+
+def render_common() -> str:
+    """Helpers every hint library imports (data.lib.hint2policy.common)."""
+    return render("rego/common.rego.j2", template_groups=template_groups())
+
+
+def render_conftest(policy: ir.Policy) -> str:
+    """The conftest entry point: deny or warn, with the hint and resource as metadata."""
+    return render("rego/conftest.rego.j2", policy=policy, rule=policy.action)

@@ -1,0 +1,78 @@
+"""Validate a hint spec against the shipped JSON Schema, naming file, line and field."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from hint2policy.errors import SpecError
+from hint2policy.load.yamlpos import FieldPath, Located
+from hint2policy.resources import SCHEMA_DIR
+
+
+@cache
+def hint_schema() -> dict[str, Any]:
+    """The hint spec schema (draft 2020-12)."""
+    return json.loads((SCHEMA_DIR / "hint.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = hint_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def format_field(path: FieldPath) -> str:
+    """check.each.in, match.kinds[0].group, ... ('<spec>' for the whole document)."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "<spec>"
+
+
+def validate_spec(file: Path, located: Located) -> None:
+    """Raise SpecError for the most relevant schema violation of the spec, if any."""
+    errors = list(_validator().iter_errors(located.value))
+    if not errors:
+        return
+    error = _deepest(best_match(errors))
+    path = _error_path(error)
+    raise SpecError(file, located.line_of(path), format_field(path), _message(error))
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    # oneOf/anyOf report "not valid under any": the branch closest to the value says why.
+    while error.context:
+        error = best_match(error.context)
+    return error
+
+
+_UNEXPECTED = re.compile(r"\('([^']+)' (?:was|were) unexpected\)")
+
+
+def _error_path(error: ValidationError) -> FieldPath:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        found = _UNEXPECTED.search(error.message)
+        if found:
+            return (*path, found.group(1))
+    return path
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        found = _UNEXPECTED.search(error.message)
+        if found:
+            return f"unknown field {found.group(1)!r}"
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    if error.validator == "pattern":
+        return f"{error.instance!r} does not match {error.validator_value!r}"
+    return error.message
