@@ -22,7 +22,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _user_errors(command: Callable[P, R]) -> Callable[P, R]:
+def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Print a Hint2PolicyError as `error: ...` on stderr and exit 2, without a traceback."""
 
     @functools.wraps(command)
@@ -37,7 +37,7 @@ def _user_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 
 @tools_app.command("install")
-@_user_errors
+@user_errors
 def install_command(
     names: Annotated[
         list[str] | None,
@@ -50,7 +50,7 @@ def install_command(
 
 
 @tools_app.command("status")
-@_user_errors
+@user_errors
 def status_command() -> None:
     """Show each engine's pinned and found version and where it is."""
     _report(toolchain.status())

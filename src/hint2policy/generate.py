@@ -11,6 +11,7 @@ from pathlib import Path
 
 from hint2policy.catalog import Hint
 from hint2policy.render import gatekeeper, kyverno
+from hint2policy.render.environment import render
 from hint2policy.render.fixtures import cases, render_case
 from hint2policy.render.rego import render_common, render_conftest, render_library
 
@@ -53,7 +54,7 @@ def hint_files(hint: Hint) -> dict[str, str]:
 
 def build_tree(hints: list[Hint]) -> dict[str, str]:
     """The whole generated/ tree, sorted by path."""
-    files = {common_path(): render_common()}
+    files = {common_path(): render_common(), "conftest/.regal/config.yaml": render("regal/config.yaml.j2")}
     for hint in hints:
         files.update(hint_files(hint))
     return dict(sorted(files.items()))

@@ -19,6 +19,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,  # noqa: S701 - the output is Rego/YAML/CEL, escaped by the filters below
+        extensions=["jinja2.ext.do"],
     )
     env.filters.update(
         rego_str=escape.rego_str,

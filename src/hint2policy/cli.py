@@ -1,0 +1,113 @@
+"""The hint2policy command line: generate, test, tools."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hint2policy import __version__
+from hint2policy.catalog import Catalog, hint_folders, load_catalog
+from hint2policy.cli_tools import tools_app, user_errors
+from hint2policy.generate import build_tree, check_tree, write_tree
+from hint2policy.resources import default_hints_dir
+from hint2policy.testing import ENGINES, run_tests
+
+app = typer.Typer(
+    name="hint2policy",
+    help="Compile operational Istio hints into conftest, Gatekeeper and Kyverno policies, proven by the real engines.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(tools_app, name="tools")
+
+HintsOption = Annotated[
+    list[Path] | None,
+    typer.Option("--hints", help="A folder of hints (repeatable). Default: the catalog shipped with hint2policy."),
+]
+
+
+class Output(str, Enum):
+    table = "table"
+    json = "json"
+    junit = "junit"
+
+
+def _load(roots: list[Path]) -> Catalog:
+    catalog = load_catalog(roots)
+    for error in catalog.errors:
+        typer.echo(f"error: {error}", err=True)
+    return catalog
+
+
+def _fail_on_spec_errors(catalog: Catalog) -> None:
+    if catalog.errors:
+        typer.echo(f"{len(catalog.errors)} hint(s) could not be loaded; fix them and run again", err=True)
+        raise typer.Exit(code=2)
+
+
+@app.command()
+@user_errors
+def generate(
+    hints: HintsOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the generated tree.")] = Path("generated"),
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 naming every stale file.")] = False,
+) -> None:
+    """Compile every hint into generated/: Rego for conftest, Gatekeeper and Kyverno policies, tests."""
+    catalog = _load(hints or [default_hints_dir()])
+    _fail_on_spec_errors(catalog)
+    tree = build_tree(catalog.hints)
+    drift = check_tree(tree, out) if check else write_tree(tree, out)
+    if check and not drift.clean:
+        for line in drift.lines():
+            typer.echo(f"{out}/{line.split(': ', 1)[1]}: {line.split(':', 1)[0]}", err=True)
+        typer.echo(f"{out} is stale: run 'hint2policy generate'", err=True)
+        raise typer.Exit(code=1)
+    verb = "is up to date" if check else f"written ({len(drift.lines())} files changed)"
+    typer.echo(f"{out}: {len(catalog.hints)} hints, {len(tree)} files {verb}")
+
+
+@app.command("test")
+@user_errors
+def test_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Hint folders to test (default: every hint).")] = None,
+    hints: HintsOption = None,
+    engine: Annotated[
+        list[str] | None, typer.Option("--engine", "-e", help=f"Engines to run (default: {', '.join(ENGINES)}).")
+    ] = None,
+    output: Annotated[Output, typer.Option("--output", help="table, json or junit.")] = Output.table,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write the json/junit report here.")] = None,
+) -> None:
+    """Run conftest, gator and kyverno on every fixture; fail on a wrong verdict or a disagreement."""
+    from hint2policy.report import testrun
+
+    engines = tuple(engine or ENGINES)
+    unknown = sorted(set(engines) - set(ENGINES))
+    if unknown:
+        raise typer.BadParameter(f"unknown engine {unknown[0]!r} (known: {', '.join(ENGINES)})", param_hint="--engine")
+    roots = list(paths) if paths else (hints or [default_hints_dir()])
+    hint_folders(roots)  # a missing folder is a usage error before any engine starts
+    catalog = _load(roots)
+    _fail_on_spec_errors(catalog)
+    run = run_tests(catalog.hints, engines)
+    render = {Output.table: testrun.table, Output.json: testrun.to_json, Output.junit: testrun.to_junit}[output]
+    typer.echo(render(run), nl=False)
+    if report is not None:
+        writer = testrun.to_junit if report.suffix == ".xml" else testrun.to_json
+        report.write_text(writer(run), encoding="utf-8")
+    if output is not Output.table:
+        typer.echo(testrun.summary(run), err=True)
+    raise typer.Exit(code=0 if run.ok else 1)
+
+
+@app.command()
+def version() -> None:
+    """Print the hint2policy version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()

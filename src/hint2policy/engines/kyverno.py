@@ -1,0 +1,58 @@
+"""kyverno: runs the generated kyverno-test.yaml files (one process for the whole library).
+
+Kyverno's own report says what it decided ("Ok", "Excluded", or "Want X, got
+Y"), so the verdict is read from it, never inferred.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hint2policy.engines import toolchain
+from hint2policy.engines.runner import run
+from hint2policy.engines.verdicts import CaseKey, EngineReport, Said
+
+TIMEOUT = 600.0
+_GOT = re.compile(r"Want (\w+), got (\w+)")
+_FLAGGED = {"fail": "fail", "warn": "fail", "pass": "pass", "skip": "pass"}
+
+# (hint id, kind, name) -> case, and the result the kyverno test expects for it
+Index = dict[tuple[str, str, str], tuple[CaseKey, str]]
+
+
+def judge(root: Path, index: Index) -> EngineReport:
+    report = EngineReport("kyverno")
+    binary = toolchain.require("kyverno")
+    argv = [str(binary), "test", "kyverno", "--remove-color", "--detailed-results"]
+    done = run(argv, timeout=TIMEOUT, cwd=root)
+    for line in done.stdout.splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) >= 7 and cells[1].isdigit():
+            _row(report, index, cells[2], cells[4], cells[6], cells[7] if len(cells) > 7 else "")
+    if not report.verdicts:
+        report.error = f"kyverno test exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
+    return report
+
+
+def _row(report: EngineReport, index: Index, policy: str, resource: str, reason: str, message: str) -> None:
+    parts = resource.split("/")
+    entry = next((index[(policy, kind, parts[-1])] for kind in parts if (policy, kind, parts[-1]) in index), None)
+    if entry is None:
+        return
+    key, wanted = entry
+    report.details[key] = message
+    if reason in ("Ok", "Excluded"):
+        report.verdicts[key] = _FLAGGED[wanted]
+        return
+    got = _GOT.search(reason)
+    if not got:
+        report.verdicts[key] = "error"
+        report.details[key] = f"{reason}: {message}"
+        return
+    said = _FLAGGED.get(got.group(2), "error")
+    if said == _FLAGGED.get(got.group(1)):
+        # pass and skip are both "not flagged", but the generated test expected the other one
+        report.details[key] = f"kyverno-test.yaml expects {got.group(1)}, Kyverno said {got.group(2)}"
+        said = "error"
+    report.verdicts[key] = said  # type: ignore[assignment]

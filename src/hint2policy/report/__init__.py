@@ -1,0 +1,1 @@
+"""Report results for people (tables) and for CI (JSON, JUnit)."""
