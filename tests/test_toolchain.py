@@ -127,9 +127,7 @@ def test_cache_dir_env_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert toolchain.cache_dir() == tmp_path / "mine"
 
 
-def test_cache_dir_falls_back_to_xdg_then_home(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_cache_dir_falls_back_to_xdg_then_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("HINT2POLICY_TOOLS_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert toolchain.cache_dir() == tmp_path / "xdg" / "hint2policy" / "tools"
@@ -174,9 +172,7 @@ def test_path_binary_with_the_pinned_version_is_used(env: Path, fakebin: Path) -
     assert toolchain.require("kyverno") == binary
 
 
-def test_path_binary_with_another_version_is_reported_but_not_used(
-    env: Path, fakebin: Path
-) -> None:
+def test_path_binary_with_another_version_is_reported_but_not_used(env: Path, fakebin: Path) -> None:
     binary = _printing(fakebin / "conftest", "Conftest: 0.50.0\n")
     tool = toolchain.locate("conftest")
     assert tool.path is None and tool.source is None
@@ -272,16 +268,12 @@ def test_install_without_go_is_a_clear_one_line_error(env: Path) -> None:
     assert "hint2policy tools install" in message
 
 
-def test_install_builds_into_the_cache_with_progress(
-    env: Path, fake_go: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_install_builds_into_the_cache_with_progress(env: Path, fake_go: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_GO_SLEEP", "0.6")
     lines: list[str] = []
     tools = toolchain.install(["conftest"], progress=lines.append, heartbeat=0.2)
     binary = _cached(env, "conftest")
-    assert [(t.name, t.path, t.source, t.found_version) for t in tools] == [
-        ("conftest", binary, "cache", "v0.69.0")
-    ]
+    assert [(t.name, t.path, t.source, t.found_version) for t in tools] == [("conftest", binary, "cache", "v0.69.0")]
     argv = fake_go.read_text().splitlines()[1:]
     assert argv == ["install", "github.com/open-policy-agent/conftest@v0.69.0"]
     assert lines[0].startswith("building conftest v0.69.0")
@@ -317,9 +309,7 @@ def test_install_builds_a_copy_of_the_wrapper_module(
     assert sorted(p.name for p in env.iterdir()) == [f"{name}-{s.version}"]
 
 
-def test_failed_build_names_tool_command_and_output(
-    env: Path, fake_go: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_build_names_tool_command_and_output(env: Path, fake_go: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_GO_FAIL", "1")
     with pytest.raises(ToolchainError) as info:
         toolchain.install(["gator"])
@@ -335,9 +325,7 @@ def test_failed_build_names_tool_command_and_output(
 
 
 def test_run_captures_output_status_and_input() -> None:
-    done = runner.run(
-        ["/bin/sh", "-c", 'read x; echo "out:$x"; echo err >&2; exit 4'], timeout=10, input="hi\n"
-    )
+    done = runner.run(["/bin/sh", "-c", 'read x; echo "out:$x"; echo err >&2; exit 4'], timeout=10, input="hi\n")
     assert (done.returncode, done.stdout, done.stderr) == (4, "out:hi\n", "err\n")
     assert done.argv[0] == "/bin/sh" and done.duration >= 0
 

@@ -81,7 +81,12 @@ def load_hint(folder: Path) -> Hint:
     validate_spec(file, located)
     spec_id = located.value["id"]
     if spec_id != folder.name:
-        raise SpecError(file, located.line_of(("id",)), "id", f"id {spec_id!r} must match its folder name {folder.name!r}")
+        raise SpecError(
+            file,
+            located.line_of(("id",)),
+            "id",
+            f"id {spec_id!r} must match its folder name {folder.name!r}",
+        )
     policy = compile_spec(file, located)
     fixtures = tuple(load_fixtures(folder / "fixtures"))
     _check_fixtures(policy, fixtures)
@@ -96,8 +101,19 @@ def _check_fixtures(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
             where = f"document {index + 1}"
             group = obj["apiVersion"].rpartition("/")[0]
             if (group, obj["kind"]) not in kinds:
-                raise SpecError(fixture.path, 1, where, f"{obj['kind']} ({group or 'core'}) is not a kind this hint matches")
+                raise SpecError(
+                    fixture.path,
+                    1,
+                    where,
+                    f"{obj['kind']} ({group or 'core'}) is not a kind this hint matches",
+                )
             identity = (obj["kind"], obj["metadata"]["name"])
             if identity in seen:
-                raise SpecError(fixture.path, 1, where, f"{'/'.join(identity)} already appears in {seen[identity].name}: engines report by name, so names must be unique")
+                raise SpecError(
+                    fixture.path,
+                    1,
+                    where,
+                    f"{'/'.join(identity)} already appears in {seen[identity].name}: "
+                    "engines report by name, so names must be unique",
+                )
             seen[identity] = fixture.path

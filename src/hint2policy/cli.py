@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,11 +26,14 @@ app.add_typer(tools_app, name="tools")
 
 HintsOption = Annotated[
     list[Path] | None,
-    typer.Option("--hints", help="A folder of hints (repeatable). Default: the catalog shipped with hint2policy."),
+    typer.Option(
+        "--hints",
+        help="A folder of hints (repeatable). Default: the catalog shipped with hint2policy.",
+    ),
 ]
 
 
-class Output(str, Enum):
+class Output(StrEnum):
     table = "table"
     json = "json"
     junit = "junit"
@@ -76,7 +79,8 @@ def test_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="Hint folders to test (default: every hint).")] = None,
     hints: HintsOption = None,
     engine: Annotated[
-        list[str] | None, typer.Option("--engine", "-e", help=f"Engines to run (default: {', '.join(ENGINES)}).")
+        list[str] | None,
+        typer.Option("--engine", "-e", help=f"Engines to run (default: {', '.join(ENGINES)})."),
     ] = None,
     output: Annotated[Output, typer.Option("--output", help="table, json or junit.")] = Output.table,
     report: Annotated[Path | None, typer.Option("--report", help="Also write the json/junit report here.")] = None,
@@ -93,7 +97,11 @@ def test_command(
     catalog = _load(roots)
     _fail_on_spec_errors(catalog)
     run = run_tests(catalog.hints, engines)
-    render = {Output.table: testrun.table, Output.json: testrun.to_json, Output.junit: testrun.to_junit}[output]
+    render = {
+        Output.table: testrun.table,
+        Output.json: testrun.to_json,
+        Output.junit: testrun.to_junit,
+    }[output]
     typer.echo(render(run), nl=False)
     if report is not None:
         writer = testrun.to_junit if report.suffix == ".xml" else testrun.to_json

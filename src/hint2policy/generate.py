@@ -54,7 +54,10 @@ def hint_files(hint: Hint) -> dict[str, str]:
 
 def build_tree(hints: list[Hint]) -> dict[str, str]:
     """The whole generated/ tree, sorted by path."""
-    files = {common_path(): render_common(), "conftest/.regal/config.yaml": render("regal/config.yaml.j2")}
+    files = {
+        common_path(): render_common(),
+        "conftest/.regal/config.yaml": render("regal/config.yaml.j2"),
+    }
     for hint in hints:
         files.update(hint_files(hint))
     return dict(sorted(files.items()))

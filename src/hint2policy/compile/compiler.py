@@ -29,13 +29,13 @@ LIST_OPS = ("oneOf", "noneOf")
 FLAG_OPS = ("exists", "absent")
 
 # The JSON Schema types a parameter may have for each operator that takes one.
-_PARAM_TYPES = {
-    **dict.fromkeys(STRING_OPS, {"string"}),
-    **dict.fromkeys(NUMBER_OPS, {"number", "integer"}),
-    **dict.fromkeys(LENGTH_OPS, {"integer"}),
-    **dict.fromkeys(LIST_OPS, {"array"}),
-    "equals": {"string", "number", "integer", "boolean"},
-    "notEquals": {"string", "number", "integer", "boolean"},
+_PARAM_TYPES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(STRING_OPS, frozenset({"string"})),
+    **dict.fromkeys(NUMBER_OPS, frozenset({"number", "integer"})),
+    **dict.fromkeys(LENGTH_OPS, frozenset({"integer"})),
+    **dict.fromkeys(LIST_OPS, frozenset({"array"})),
+    "equals": frozenset({"string", "number", "integer", "boolean"}),
+    "notEquals": frozenset({"string", "number", "integer", "boolean"}),
 }
 
 
@@ -162,7 +162,8 @@ class _Compiler:
         bound = {q.var for q in chain}
         for part in parts:
             if isinstance(part, ir.Ref) and part.var is not None and part.var not in bound:
-                msg = f"{{${part.var}}} is not bound here: messages can use the variables of the leading 'each' iterations ({', '.join('$' + v for v in sorted(bound)) or 'none'})"
+                usable = ", ".join("$" + v for v in sorted(bound)) or "none"
+                msg = f"{{${part.var}}} is not bound here: messages use the leading 'each' variables ({usable})"
                 raise self.error(("message",), msg)
         return parts
 

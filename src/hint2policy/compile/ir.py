@@ -177,3 +177,17 @@ def uses_params(node: Node) -> bool:
 def params_used(node: Node) -> set[str]:
     own = {node.operand.name} if isinstance(node, Predicate) and isinstance(node.operand, ParamRef) else set()
     return own | {p for child in children(node) for p in params_used(child)}
+
+
+_NODE_KINDS = {
+    Predicate: "predicate",
+    AllOf: "all_of",
+    AnyOf: "any_of",
+    Not: "not_",
+    Quantifier: "quantifier",
+}
+
+
+def node_kind(node: Node) -> str:
+    """The name of a node's kind; renderers have one method of this name per kind."""
+    return _NODE_KINDS[type(node)]

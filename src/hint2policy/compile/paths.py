@@ -29,9 +29,8 @@ def parse_path(raw: str | list[str]) -> Ref:
         var, pos = found.group(1), found.end()
     segments = []
     while pos < len(raw):
-        if segments or var:
-            if not raw.startswith((".", "["), pos):
-                raise PathSyntaxError(f"unexpected {raw[pos]!r} at offset {pos} in path {raw!r}")
+        if (segments or var) and not raw.startswith((".", "["), pos):
+            raise PathSyntaxError(f"unexpected {raw[pos]!r} at offset {pos} in path {raw!r}")
         match = _SEGMENT.match(raw, pos)
         if not match or match.end() == pos:
             raise PathSyntaxError(f"cannot read path {raw!r} from offset {pos}")
@@ -49,6 +48,8 @@ def _unquote(text: str) -> str:
 
 _PLACEHOLDER = re.compile(r"\{(\$?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_\-/]+|" + _QUOTED + r")*)\}")
 BUILTINS = ("kind", "name", "namespace")
+# A placeholder path starts at a root of the object, so that `${HOME}` or `{x}` stay text.
+PATH_ROOTS = ("metadata", "spec", "status", "data")
 
 
 def parse_message(text: str) -> tuple[MessagePart, ...]:
@@ -56,11 +57,17 @@ def parse_message(text: str) -> tuple[MessagePart, ...]:
     parts: list[MessagePart] = []
     pos = 0
     for match in _PLACEHOLDER.finditer(text):
+        inner = match.group(1)
+        if not _is_placeholder(inner):
+            continue
         if match.start() > pos:
             parts.append(text[pos : match.start()])
-        inner = match.group(1)
         parts.append(Builtin(inner) if inner in BUILTINS else parse_path(inner))  # type: ignore[arg-type]
         pos = match.end()
     if pos < len(text):
         parts.append(text[pos:])
     return tuple(parts)
+
+
+def _is_placeholder(inner: str) -> bool:
+    return inner in BUILTINS or inner.startswith("$") or inner.split(".")[0].split("[")[0] in PATH_ROOTS

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hint2policy.engines import toolchain
 from hint2policy.engines.runner import run
-from hint2policy.engines.verdicts import CaseKey, EngineReport, Said
+from hint2policy.engines.verdicts import CaseKey, EngineReport
 
 TIMEOUT = 600.0
 _GOT = re.compile(r"Want (\w+), got (\w+)")
@@ -37,7 +37,10 @@ def judge(root: Path, index: Index) -> EngineReport:
 
 def _row(report: EngineReport, index: Index, policy: str, resource: str, reason: str, message: str) -> None:
     parts = resource.split("/")
-    entry = next((index[(policy, kind, parts[-1])] for kind in parts if (policy, kind, parts[-1]) in index), None)
+    entry = next(
+        (index[(policy, kind, parts[-1])] for kind in parts if (policy, kind, parts[-1]) in index),
+        None,
+    )
     if entry is None:
         return
     key, wanted = entry

@@ -307,8 +307,7 @@ def _find_go() -> str:
     go = shutil.which("go")
     if go is None:
         raise ToolchainError(
-            "Go is not installed: install Go 1.26+ (e.g. apt-get install golang, or go.dev/dl)"
-            f" and {INSTALL_HINT}"
+            f"Go is not installed: install Go 1.26+ (e.g. apt-get install golang, or go.dev/dl) and {INSTALL_HINT}"
         )
     return go
 
@@ -361,9 +360,7 @@ def _copy_wrapper(wrapper: str, dest: Path) -> None:
             raise ToolchainError(f"wrapper module file {wrapper}/{name} is missing: {exc}") from exc
 
 
-def _run_go(
-    name: str, argv: list[str], cwd: Path, env: dict[str, str], say: Progress, heartbeat: float
-) -> None:
+def _run_go(name: str, argv: list[str], cwd: Path, env: dict[str, str], say: Progress, heartbeat: float) -> None:
     tail: deque[str] = deque(maxlen=ERROR_TAIL_LINES)
     downloads = 0
     started = time.monotonic()
@@ -398,9 +395,7 @@ def _run_go(
             proc.wait()
     if returncode != 0:
         output = "\n".join(tail) or "(no output)"
-        raise ToolchainError(
-            f"building {name} failed (exit {returncode}): {_cmd(argv)} in {cwd}\n{output}"
-        )
+        raise ToolchainError(f"building {name} failed (exit {returncode}): {_cmd(argv)} in {cwd}\n{output}")
 
 
 def _lines_with_heartbeat(proc: subprocess.Popen[str], heartbeat: float) -> Iterator[str | None]:

@@ -75,6 +75,7 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: FieldPath, lines: dic
             if key in result:
                 raise YamlError(key_node.start_mark.line + 1, f"duplicate key {key!r}")
             result[key] = _build(loader, value_node, (*path, key), lines)
+            lines[(*path, key)] = key_node.start_mark.line + 1  # errors point at the key
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), lines) for i, item in enumerate(node.value)]

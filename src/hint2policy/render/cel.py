@@ -47,7 +47,7 @@ class CelRenderer:
         return escape.cel_value(value)
 
     def expr(self, node: ir.Node) -> str:
-        return getattr(self, type(node).__name__.lower())(node)
+        return getattr(self, ir.node_kind(node))(node)
 
     # -- one method per node kind -----------------------------------------------------
 
@@ -72,10 +72,10 @@ class CelRenderer:
             return f"({_NUMBER.format(x=x)} && double({x}) {_COMPARE[op]} double({v}))"
         return f"({_SIZED.format(x=x)} && size({x}) {_LENGTH[op]} {v})"
 
-    def allof(self, node: ir.AllOf) -> str:
+    def all_of(self, node: ir.AllOf) -> str:
         return "(" + " && ".join(self.expr(item) for item in node.items) + ")"
 
-    def anyof(self, node: ir.AnyOf) -> str:
+    def any_of(self, node: ir.AnyOf) -> str:
         return "(" + " || ".join(self.expr(item) for item in node.items) + ")"
 
     def not_(self, node: ir.Not) -> str:
@@ -94,7 +94,7 @@ class CelRenderer:
     # -- message ----------------------------------------------------------------------
 
     def text(self, x: str) -> str:
-        return f"(type({x}) == string ? {x} : ({x} == null ? \"\" : string({x})))"
+        return f'(type({x}) == string ? {x} : ({x} == null ? "" : string({x})))'
 
     def message_part(self, part: ir.MessagePart) -> str:
         if isinstance(part, str):
@@ -111,7 +111,7 @@ class CelRenderer:
             quantifier = self.policy.chain[depth]
             rest = self.policy.chain[depth + 1] if depth + 1 < len(self.policy.chain) else self.policy.body
             var = var_name(quantifier.var)
-            text = f"{self.source(quantifier)}.filter({var}, !{self.expr(rest)}).map({var}, {text}).join(\"; \")"
+            text = f'{self.source(quantifier)}.filter({var}, !{self.expr(rest)}).map({var}, {text}).join("; ")'
         return text
 
 

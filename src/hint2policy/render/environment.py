@@ -18,7 +18,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # noqa: S701 - the output is Rego/YAML/CEL, escaped by the filters below
+        autoescape=False,
         extensions=["jinja2.ext.do"],
     )
     env.filters.update(
@@ -29,6 +29,7 @@ def environment() -> jinja2.Environment:
         yaml_str=escape.yaml_str,
         one_line=escape.one_line,
         yaml_flow=escape.yaml_flow,
+        kyverno_text=escape.kyverno_text,
     )
     return env
 

@@ -15,7 +15,7 @@ from typing import Any
 _SIMPLE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
-def _needs_escape(ch: str) -> bool:
+def needs_escape(ch: str) -> bool:
     # Controls, separators other than space, surrogates, private use and unassigned.
     return ch != " " and unicodedata.category(ch)[0] in "CZ"
 
@@ -25,7 +25,7 @@ def _quote(text: str, long_escape: str) -> str:
     for ch in text:
         if ch in _SIMPLE:
             out.append(_SIMPLE[ch])
-        elif _needs_escape(ch):
+        elif needs_escape(ch):
             code = ord(ch)
             out.append(f"\\u{code:04x}" if code <= 0xFFFF else long_escape.format(code))
         else:
@@ -39,8 +39,17 @@ def yaml_str(text: str) -> str:
 
 
 def cel_str(text: str) -> str:
-    """A CEL double-quoted string literal."""
-    return _quote(str(text), "\\U{:08x}")
+    """A CEL double-quoted string literal, safe from Kyverno's {{ }} variable substitution.
+
+    Kyverno substitutes {{ ... }} in every string of a rule, CEL included, so a
+    brace is written as the CEL escape \\u007b and never reaches Kyverno as "{{".
+    """
+    return _quote(str(text), "\\U{:08x}").replace("{", "\\u007b")
+
+
+def kyverno_text(text: str) -> str:
+    """Plain text in a Kyverno rule (a static message): {{ escaped as Kyverno documents."""
+    return str(text).replace("{{", "\\{{")
 
 
 def rego_str(text: str) -> str:
@@ -49,7 +58,7 @@ def rego_str(text: str) -> str:
     for ch in str(text):
         if ch in _SIMPLE:
             out.append(_SIMPLE[ch])
-        elif _needs_escape(ch):
+        elif needs_escape(ch):
             out.append(json.dumps(ch)[1:-1])  # JSON \uXXXX, surrogate pairs above the BMP
         else:
             out.append(ch)

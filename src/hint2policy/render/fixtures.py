@@ -74,7 +74,12 @@ def _wrap(pod: dict[str, Any], kind: Kind) -> dict[str, Any]:
         body = {"selector": {"matchLabels": copy.deepcopy(labels)}, **body}
     if kind.kind == "CronJob":
         body = {"schedule": "0 * * * *", "jobTemplate": {"spec": body}}
-    return {"apiVersion": API_VERSIONS[kind.group], "kind": kind.kind, "metadata": outer_meta, "spec": body}
+    return {
+        "apiVersion": API_VERSIONS[kind.group],
+        "kind": kind.kind,
+        "metadata": outer_meta,
+        "spec": body,
+    }
 
 
 def render_case(hint: Hint, case: Case) -> str:

@@ -48,4 +48,9 @@ def render_constraint(policy: ir.Policy) -> str:
 
 def render_suite(hint: Hint, cases: list[Case], fixtures_dir: str) -> str:
     items = [{"name": c.name, "verdict": c.verdict, "path": f"{fixtures_dir}/{c.file_name}"} for c in cases]
-    return render("gatekeeper/suite.yaml.j2", policy=hint.policy, cases=items, suite_dir=f"generated/gatekeeper/{hint.id}")
+    return render(
+        "gatekeeper/suite.yaml.j2",
+        policy=hint.policy,
+        cases=items,
+        suite_dir=f"generated/gatekeeper/{hint.id}",
+    )

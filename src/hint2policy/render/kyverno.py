@@ -50,7 +50,15 @@ def render_policy(policy: ir.Policy) -> str:
         category=policy.category.replace("-", " ").title(),
         subject=", ".join(sorted({k.kind for k in policy.kinds})),
         kyverno_version=spec("kyverno").version.lstrip("v"),
-        rules=[{"name": r.name, "kinds": r.kind_names, "expression": r.expression, "message": r.message} for r in found],
+        rules=[
+            {
+                "name": r.name,
+                "kinds": r.kind_names,
+                "expression": r.expression,
+                "message": r.message,
+            }
+            for r in found
+        ],
         failure_action=FAILURE_ACTION[policy.action],
         static_message=escape.one_line(policy.title),
     )
@@ -65,7 +73,9 @@ def expected_result(policy: ir.Policy, case: Case) -> str:
 
 def render_test(hint: Hint, cases: list[Case], fixtures_dir: str) -> str:
     policy = hint.policy
-    keyed = sorted((rule_for(policy, c.kind), c.kind, expected_result(policy, c), c.obj["metadata"]["name"]) for c in cases)
+    keyed = sorted(
+        (rule_for(policy, c.kind), c.kind, expected_result(policy, c), c.obj["metadata"]["name"]) for c in cases
+    )
     results = [
         {"rule": rule, "kind": kind, "result": result, "resources": sorted({k[3] for k in group})}
         for (rule, kind, result), group in groupby(keyed, key=lambda k: k[:3])

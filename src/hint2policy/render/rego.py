@@ -54,7 +54,7 @@ class RegoRenderer:
         number = len(self.functions) + 1
         self.functions[number] = ""  # reserve the number: parents before children
         name, args = f"_check_{number}", self.args(node)
-        method = getattr(self, type(node).__name__.lower())
+        method = getattr(self, ir.node_kind(node))
         self.functions[number] = method(node, name, args)
         return f"{name}({', '.join(args)})"
 
@@ -76,19 +76,31 @@ class RegoRenderer:
         v = self.operand(operand) if operand is not None else ""
         if op in simple:
             return [simple[op].replace("{v}", v)]
+        # a bare iteration variable is used as it is; a path is read once into `value`
+        bind, x = ([], value) if not node.ref.segments and node.ref.var else ([f"value := {value}"], "value")
         if op == "matches":
-            return [f"value := {value}", "is_string(value)", f"regex.match({v}, value)"]
+            pattern = self.regex(operand) if isinstance(operand, ir.Lit) else v
+            return [*bind, f"is_string({x})", f"regex.match({pattern}, {x})"]
         if op in _STRING_BUILTIN:
-            return [f"value := {value}", "is_string(value)", f"{_STRING_BUILTIN[op]}(value, {v})"]
+            return [*bind, f"is_string({x})", f"{_STRING_BUILTIN[op]}({x}, {v})"]
         if op in _COMPARE:
-            return [f"value := {value}", "is_number(value)", f"value {_COMPARE[op]} {v}"]
-        return [f"value := {value}", "common.has_size(value)", f"count(value) {_LENGTH[op]} {v}"]
+            return [*bind, f"is_number({x})", f"{x} {_COMPARE[op]} {v}"]
+        return [*bind, f"common.has_size({x})", f"count({x}) {_LENGTH[op]} {v}"]
 
-    def allof(self, node: ir.AllOf, name: str, args: list[str]) -> str:
+    def regex(self, operand: ir.Lit) -> str:
+        """A raw string where the pattern allows one (no backtick, nothing to escape)."""
+        text = str(operand.value)
+        if "`" in text or any(escape.needs_escape(ch) or ch in "\n\t" for ch in text):
+            return escape.rego_str(text)
+        return f"`{text}`"
+
+    def all_of(self, node: ir.AllOf, name: str, args: list[str]) -> str:
         return self.macros.function(name, args, [self.call(item) for item in node.items])
 
-    def anyof(self, node: ir.AnyOf, name: str, args: list[str]) -> str:
-        return self.macros.any_of(name, args, [self.call(item) for item in node.items])
+    def any_of(self, node: ir.AnyOf, name: str, args: list[str]) -> str:
+        # one definition per branch; an argument a branch does not read is a wildcard there
+        heads = [[a if a in self.args(item) else "_" for a in args] for item in node.items]
+        return self.macros.any_of(name, heads, [self.call(item) for item in node.items])
 
     def not_(self, node: ir.Not, name: str, args: list[str]) -> str:
         return self.macros.function(name, args, [f"not {self.call(node.item)}"])

@@ -31,7 +31,7 @@ def table(run: TestRun) -> str:
             good = sum(r.said.get(engine) == r.expected for r in results)
             cells.append(f"{good}/{len(results)}" + ("" if good == len(results) else " FAIL"))
         lines.append(f"{hint:<{width}}  " + "  ".join(f"{c:<9}" for c in cells))
-    lines += [""] + failure_lines(run) + [summary(run)]
+    lines += ["", *failure_lines(run), summary(run)]
     return "\n".join(lines) + "\n"
 
 
@@ -44,8 +44,8 @@ def failure_lines(run: TestRun) -> list[str]:
         why = "; ".join(f"{e}: {d}" for e, d in result.details.items() if result.said.get(e) != result.expected)
         disagree = " (engines disagree)" if not result.agree else ""
         lines.append(
-            f"FAIL {result.hint}/{result.case} ({_display(result.fixture)}): expected {result.expected}; {said}{disagree}"
-            + (f"\n     {why}" if why else "")
+            f"FAIL {result.hint}/{result.case} ({_display(result.fixture)}): "
+            f"expected {result.expected}; {said}{disagree}" + (f"\n     {why}" if why else "")
         )
     return lines + ([""] if lines else [])
 
@@ -91,14 +91,26 @@ def to_junit(run: TestRun) -> str:
         suite = ET.SubElement(suites, "testsuite", name=engine)
         failures = errors = 0
         for r in run.results:
-            case = ET.SubElement(suite, "testcase", classname=f"{engine}.{r.hint}", name=r.case, file=_display(r.fixture))
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{engine}.{r.hint}",
+                name=r.case,
+                file=_display(r.fixture),
+            )
             said = r.said.get(engine)
             if engine in run.engine_errors or said == "error":
                 errors += 1
-                ET.SubElement(case, "error", message=run.engine_errors.get(engine) or r.details.get(engine, "error"))
+                ET.SubElement(
+                    case,
+                    "error",
+                    message=run.engine_errors.get(engine) or r.details.get(engine, "error"),
+                )
             elif said != r.expected:
                 failures += 1
-                ET.SubElement(case, "failure", message=f"expected {r.expected}, {engine} says {said}").text = r.details.get(engine, "")
+                ET.SubElement(
+                    case, "failure", message=f"expected {r.expected}, {engine} says {said}"
+                ).text = r.details.get(engine, "")
         suite.set("tests", str(len(run.results)))
         suite.set("failures", str(failures))
         suite.set("errors", str(errors))

@@ -14,14 +14,12 @@ _kinds := {{"group": "", "kind": "Service"}}
 
 _excluded_namespaces := ["kube-system", "istio-system"]
 
-# Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
-default _overrides := {}
-
-_overrides := data.hint2policy.parameters["external-name-service"]
-
+# METADATA
+# title: "Use ServiceEntries instead of ExternalName Services"
+# entrypoint: true
 deny contains result if {
 	common.matches(input, _kinds, _excluded_namespaces)
-	some msg in hint.violations(input, _overrides)
+	some msg in hint.violations(input)
 	result := {
 		"msg": msg,
 		"hint": "external-name-service",

@@ -37,20 +37,22 @@ matches(obj, kinds, excluded_namespaces) if {
 }
 
 # pod_templates returns the pod (metadata and spec) that a workload runs.
-pod_templates(obj) := [template] if {
-	{"group": api_group(obj), "kind": get(obj, ["kind"])} in {{"group": "", "kind": "Pod"}}
-	template := obj
-	is_object(template)
-}
+pod_templates(obj) := [obj] if {"group": api_group(obj), "kind": get(obj, ["kind"])} == {"group": "", "kind": "Pod"}
 
 pod_templates(obj) := [template] if {
-	{"group": api_group(obj), "kind": get(obj, ["kind"])} in {{"group": "apps", "kind": "Deployment"}, {"group": "apps", "kind": "StatefulSet"}, {"group": "apps", "kind": "DaemonSet"}, {"group": "apps", "kind": "ReplicaSet"}, {"group": "batch", "kind": "Job"}}
+	{"group": api_group(obj), "kind": get(obj, ["kind"])} in {
+		{"group": "apps", "kind": "Deployment"},
+		{"group": "apps", "kind": "StatefulSet"},
+		{"group": "apps", "kind": "DaemonSet"},
+		{"group": "apps", "kind": "ReplicaSet"},
+		{"group": "batch", "kind": "Job"},
+	}
 	template := get(obj, ["spec", "template"])
 	is_object(template)
 }
 
 pod_templates(obj) := [template] if {
-	{"group": api_group(obj), "kind": get(obj, ["kind"])} in {{"group": "batch", "kind": "CronJob"}}
+	{"group": api_group(obj), "kind": get(obj, ["kind"])} == {"group": "batch", "kind": "CronJob"}
 	template := get(obj, ["spec", "jobTemplate", "spec", "template"])
 	is_object(template)
 }

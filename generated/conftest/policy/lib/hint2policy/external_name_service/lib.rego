@@ -8,8 +8,8 @@ package lib.hint2policy.external_name_service
 
 import data.lib.hint2policy.common
 
-# violations is the set of messages for every way obj breaks the hint.
-violations(subject, _) := {msg |
+# violations is the set of messages for every way subject breaks the hint.
+violations(subject) := {msg |
 	not _check_1(subject)
 	msg := sprintf("Service %v/%v is of type ExternalName (-> %v): register the external host with a ServiceEntry instead", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(subject, ["spec", "externalName"])])
 }

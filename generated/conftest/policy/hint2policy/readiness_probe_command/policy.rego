@@ -1,0 +1,34 @@
+# METADATA
+# title: "Prefer command-based readiness probes to HTTP, TCP and gRPC probes"
+# description: "The kubelet is not part of the mesh: it sends probes in plaintext. Under STRICT mutual TLS such a probe only gets through because something lets non-mTLS traffic into the pod. By default Istio's injector rewrites httpGet probes (and, in recent releases, tcpSocket and gRPC probes) to go to the sidecar agent's status port, 15020, which is excluded from interception and forwards the probe to the application over localhost (annotation sidecar.istio.io/rewriteAppHTTPProbers, on unless switched off). The hint still warns because that plaintext path still exists and depends on settings outside the workload: a pod can switch the rewrite off with the annotation, a mesh can disable it globally, and probes that are not rewritten then need a PERMISSIVE port or a port excluded from the sidecar, which opens the application to any plaintext client. An exec probe runs inside the container and needs no network path at all. It is a warning of low severity because network probes are often the only practical choice (images without a shell or a client binary), and the seed says to use them sparingly, not never. kube-system and istio-system are excluded: their pods are platform components, mostly outside the mesh."
+# custom:
+#   hint: readiness-probe-command
+#   severity: low
+#   source: hints/readiness-probe-command/hint.yaml
+package hint2policy.readiness_probe_command
+
+import data.lib.hint2policy.common
+import data.lib.hint2policy.readiness_probe_command as hint
+
+_kinds := {{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}, {"group": "apps", "kind": "StatefulSet"}, {"group": "apps", "kind": "DaemonSet"}, {"group": "apps", "kind": "ReplicaSet"}, {"group": "batch", "kind": "Job"}, {"group": "batch", "kind": "CronJob"}}
+
+_excluded_namespaces := ["kube-system", "istio-system"]
+
+# METADATA
+# title: "Prefer command-based readiness probes to HTTP, TCP and gRPC probes"
+# entrypoint: true
+warn contains result if {
+	common.matches(input, _kinds, _excluded_namespaces)
+	some msg in hint.violations(input)
+	result := {
+		"msg": msg,
+		"hint": "readiness-probe-command",
+		"severity": "low",
+		"resource": {
+			"apiVersion": common.get(input, ["apiVersion"]),
+			"kind": common.get(input, ["kind"]),
+			"namespace": common.get(input, ["metadata", "namespace"]),
+			"name": common.get(input, ["metadata", "name"]),
+		},
+	}
+}

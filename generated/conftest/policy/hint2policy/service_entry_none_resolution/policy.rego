@@ -1,0 +1,34 @@
+# METADATA
+# title: "ServiceEntries with NONE resolution must have CIDR addresses"
+# description: "With resolution NONE the sidecar forwards a connection to whatever destination IP the application dialled. Without addresses the entry's listener matches every IP on its ports, so one ServiceEntry opens those ports to the whole internet and defeats egress control. Listing CIDR blocks in spec.addresses limits the entry to those ranges. The hint therefore requires, when resolution is NONE, at least one address and every address to be a CIDR block (address/prefix length; a single host is written /32 or /128), and rejects the /0 blocks 0.0.0.0/0 and ::/0, which match every IP again. NONE is the value of an absent resolution field in Istio's API (enum value 0), so a ServiceEntry without resolution is held to the same rule. No namespace is excluded: an entry in istio-system, the root configuration namespace, is exported to every namespace and is the most dangerous place for an open one."
+# custom:
+#   hint: service-entry-none-resolution
+#   severity: high
+#   source: hints/service-entry-none-resolution/hint.yaml
+package hint2policy.service_entry_none_resolution
+
+import data.lib.hint2policy.common
+import data.lib.hint2policy.service_entry_none_resolution as hint
+
+_kinds := {{"group": "networking.istio.io", "kind": "ServiceEntry"}}
+
+_excluded_namespaces := []
+
+# METADATA
+# title: "ServiceEntries with NONE resolution must have CIDR addresses"
+# entrypoint: true
+deny contains result if {
+	common.matches(input, _kinds, _excluded_namespaces)
+	some msg in hint.violations(input)
+	result := {
+		"msg": msg,
+		"hint": "service-entry-none-resolution",
+		"severity": "high",
+		"resource": {
+			"apiVersion": common.get(input, ["apiVersion"]),
+			"kind": common.get(input, ["kind"]),
+			"namespace": common.get(input, ["metadata", "namespace"]),
+			"name": common.get(input, ["metadata", "name"]),
+		},
+	}
+}

@@ -1,0 +1,148 @@
+"""A malformed hint gets one clear line naming file, line and field; the others still load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hint2policy.catalog import load_catalog
+from tests.conftest import invoke
+
+
+def _edit(folder: Path, old: str, new: str) -> None:
+    spec = folder / "hint.yaml"
+    text = spec.read_text()
+    assert old in text, f"{old!r} not in {spec}"
+    spec.write_text(text.replace(old, new, 1))
+
+
+def _line_of(folder: Path, needle: str) -> int:
+    return next(i for i, line in enumerate((folder / "hint.yaml").read_text().splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "field", "message"),
+    [
+        ("severity: medium", "severity: 3", "severity:", "severity", "3 is not one of"),
+        (
+            'message: "Service',
+            'message: "two\\nlines Service',
+            "message:",
+            "message",
+            "does not match",
+        ),
+        (
+            "title: Use ServiceEntries instead of ExternalName Services",
+            'title: "\\ud83d lone surrogate"',
+            "title:",
+            "title",
+            "does not match",
+        ),
+        (
+            "  path: spec.type\n",
+            "  path: spec.type\n  spce: x\n",
+            "spce:",
+            "check.spce",
+            "unknown field 'spce'",
+        ),
+        (
+            "  notEquals: ExternalName",
+            "  matches: 'External(Name'",
+            "matches:",
+            "check.matches",
+            "invalid RE2 regular expression",
+        ),
+        (
+            "  notEquals: ExternalName",
+            "  matches: '(?=lookahead)'",
+            "matches:",
+            "check.matches",
+            "invalid RE2",
+        ),
+        ("  path: spec.type", "  path: $svc.type", "path:", "check.path", "unknown variable $svc"),
+        (
+            "  notEquals: ExternalName",
+            "  notEquals: ExternalName\n  equals: ClusterIP",
+            "check",
+            "check",
+            "exactly one operator",
+        ),
+    ],
+)
+def test_bad_spec_names_file_line_and_field(hint_copy, old, new, needle, field, message) -> None:
+    folder = hint_copy("external-name-service")
+    _edit(folder, old, new)
+    catalog = load_catalog([folder.parent])
+    assert not catalog.hints
+    [error] = catalog.errors
+    text = str(error)
+    assert text.startswith(f"{folder / 'hint.yaml'}:") or text.startswith("hints/") or ":" in text
+    assert error.line == _line_of(folder, needle), text
+    assert error.field == field, text
+    assert message in error.message, text
+    assert "\n" not in text
+
+
+def test_duplicate_ids_across_hint_folders_are_an_error(hint_copy, tmp_path: Path) -> None:
+    folder = hint_copy("external-name-service")
+    other = tmp_path / "more" / "external-name-service"
+    other.parent.mkdir()
+    folder.rename(other)
+    hint_copy("external-name-service")
+    catalog = load_catalog([tmp_path / "hints", tmp_path / "more"])
+    assert len(catalog.hints) == 1
+    [error] = catalog.errors
+    assert error.field == "id" and "duplicate id 'external-name-service'" in error.message
+
+
+def test_id_must_match_folder(hint_copy) -> None:
+    folder = hint_copy("external-name-service")
+    _edit(folder, "id: external-name-service", "id: other-name")
+    [error] = load_catalog([folder]).errors
+    assert (error.line, error.field) == (1, "id")
+
+
+def test_duplicate_yaml_key_is_an_error(hint_copy) -> None:
+    folder = hint_copy("external-name-service")
+    _edit(folder, "severity: medium", "severity: medium\nseverity: high")
+    [error] = load_catalog([folder]).errors
+    assert "duplicate key 'severity'" in error.message
+    assert error.line == _line_of(folder, "severity: high")
+
+
+def test_one_bad_hint_does_not_hide_the_others(hint_copy) -> None:
+    bad = hint_copy("external-name-service")
+    good = bad.parent / "good-copy"
+    import shutil
+
+    shutil.copytree(bad, good)
+    _edit(good, "id: external-name-service", "id: good-copy")
+    _edit(bad, "action: deny", "action: block")
+    catalog = load_catalog([bad.parent])
+    assert [h.id for h in catalog.hints] == ["good-copy"]
+    assert len(catalog.errors) == 1 and catalog.errors[0].field == "action"
+
+
+def test_cli_prints_one_line_and_exits_2_without_traceback(cli, hint_copy, tmp_path: Path) -> None:
+    folder = hint_copy("external-name-service")
+    _edit(folder, "severity: medium", "severity: 3")
+    result = invoke(cli, "generate", "--hints", str(folder.parent), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "hint.yaml:" in errors[0] and ": severity: " in errors[0]
+
+
+def test_fixture_with_wrong_kind_is_reported(hint_copy) -> None:
+    folder = hint_copy("external-name-service")
+    (folder / "fixtures" / "fail-pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n")
+    [error] = load_catalog([folder]).errors
+    assert "fail-pod.yaml" in str(error) and "not a kind this hint matches" in error.message
+
+
+def test_fixture_name_must_state_the_verdict(hint_copy) -> None:
+    folder = hint_copy("external-name-service")
+    (folder / "fixtures" / "maybe.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n")
+    [error] = load_catalog([folder]).errors
+    assert "start with 'pass-' or 'fail-'" in error.message
