@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 _SIMPLE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -70,47 +71,6 @@ def _check_number(value: float) -> None:
         raise ValueError("numbers must be finite")
 
 
-def rego_value(value: Any) -> str:
-    """A Rego literal for a JSON-like value (objects with sorted keys)."""
-    if isinstance(value, str):
-        return rego_str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int | float):
-        _check_number(value)
-        return json.dumps(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(rego_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = (f"{rego_str(k)}: {rego_value(v)}" for k, v in sorted(value.items()))
-        return "{" + ", ".join(items) + "}"
-    raise TypeError(f"no Rego literal for {type(value).__name__}")
-
-
-def cel_value(value: Any) -> str:
-    """A CEL literal for a JSON-like value."""
-    if isinstance(value, str):
-        return cel_str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        _check_number(value)
-        text = repr(value)
-        return text if any(c in text for c in ".e") else text + ".0"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(cel_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = (f"{cel_str(k)}: {cel_value(v)}" for k, v in sorted(value.items()))
-        return "{" + ", ".join(items) + "}"
-    raise TypeError(f"no CEL literal for {type(value).__name__}")
-
-
 def rego_format(text: str) -> str:
     """Literal text for a sprintf format string: % doubled."""
     return text.replace("%", "%%")
@@ -121,20 +81,40 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def yaml_flow(value: Any) -> str:
-    """A YAML flow value (JSON-like) for any JSON-like value, keys sorted."""
+def _literal(value: Any, string: Callable[[str], str], number: Callable[[int | float], str]) -> str:
+    """A JSON-like value as a literal; the languages differ only in strings and numbers."""
     if isinstance(value, str):
-        return yaml_str(value)
+        return string(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "null"
     if isinstance(value, int | float):
         _check_number(value)
-        return json.dumps(value)
+        return number(value)
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(yaml_flow(v) for v in value) + "]"
+        return "[" + ", ".join(_literal(v, string, number) for v in value) + "]"
     if isinstance(value, dict):
-        items = (f"{yaml_str(k)}: {yaml_flow(v)}" for k, v in sorted(value.items()))
+        items = (f"{string(k)}: {_literal(v, string, number)}" for k, v in sorted(value.items()))
         return "{" + ", ".join(items) + "}"
-    raise TypeError(f"no YAML literal for {type(value).__name__}")
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _cel_number(value: int | float) -> str:
+    text = repr(value)
+    return text if isinstance(value, int) or any(c in text for c in ".e") else text + ".0"
+
+
+def rego_value(value: Any) -> str:
+    """A Rego literal for a JSON-like value (objects with sorted keys)."""
+    return _literal(value, rego_str, json.dumps)
+
+
+def cel_value(value: Any) -> str:
+    """A CEL literal for a JSON-like value."""
+    return _literal(value, cel_str, _cel_number)
+
+
+def yaml_flow(value: Any) -> str:
+    """A YAML flow value (JSON-like), keys sorted."""
+    return _literal(value, yaml_str, json.dumps)
