@@ -34,14 +34,15 @@ def fixtures_dir(hint: Hint) -> str:
     return f"fixtures/{hint.id}"
 
 
-def hint_files(hint: Hint) -> dict[str, str]:
+def hint_files(hint: Hint, common: str) -> dict[str, str]:
     """Every generated file of one hint, by path relative to generated/."""
     policy, found = hint.policy, cases(hint)
     rel_fixtures = f"../../{fixtures_dir(hint)}"
+    library = render_library(policy)
     files = {
-        library_path(hint): render_library(policy),
+        library_path(hint): library,
         conftest_path(hint): render_conftest(policy),
-        f"gatekeeper/{hint.id}/template.yaml": gatekeeper.render_template(policy),
+        f"gatekeeper/{hint.id}/template.yaml": gatekeeper.render_template(policy, [common, library]),
         f"gatekeeper/{hint.id}/constraint.yaml": gatekeeper.render_constraint(policy),
         f"gatekeeper/{hint.id}/suite.yaml": gatekeeper.render_suite(hint, found, rel_fixtures),
         f"kyverno/{hint.id}/policy.yaml": kyverno.render_policy(policy),
@@ -54,12 +55,10 @@ def hint_files(hint: Hint) -> dict[str, str]:
 
 def build_tree(hints: list[Hint]) -> dict[str, str]:
     """The whole generated/ tree, sorted by path."""
-    files = {
-        common_path(): render_common(),
-        "conftest/.regal/config.yaml": render("regal/config.yaml.j2"),
-    }
+    common = render_common()
+    files = {common_path(): common, "conftest/.regal/config.yaml": render("regal/config.yaml.j2")}
     for hint in hints:
-        files.update(hint_files(hint))
+        files.update(hint_files(hint, common))
     return dict(sorted(files.items()))
 
 

@@ -9,7 +9,6 @@ from hint2policy.catalog import Hint
 from hint2policy.compile import ir
 from hint2policy.render.environment import render
 from hint2policy.render.fixtures import Case
-from hint2policy.render.rego import render_common, render_library
 
 
 def crd_kind(policy: ir.Policy) -> str:
@@ -20,7 +19,8 @@ def template_name(policy: ir.Policy) -> str:
     return crd_kind(policy).lower()
 
 
-def render_template(policy: ir.Policy) -> str:
+def render_template(policy: ir.Policy, libs: list[str]) -> str:
+    """The ConstraintTemplate; libs are the very Rego files conftest loads (common, then the hint's)."""
     name = template_name(policy)
     properties = {p.name: {"description": p.description, **p.schema} for p in policy.parameters}
     return render(
@@ -31,7 +31,7 @@ def render_template(policy: ir.Policy) -> str:
         version=__version__,
         properties=properties,
         entry=render("gatekeeper/entry.rego.j2", policy=policy, name=name),
-        libs=[render_common(), render_library(policy)],
+        libs=libs,
     )
 
 

@@ -28,37 +28,31 @@ class Rule:
         return [k.kind if not k.group else f"{k.group}/*/{k.kind}" for k in self.kinds]
 
 
+def placements(policy: ir.Policy) -> list[tuple[str, tuple[str, ...], list[ir.Kind]]]:
+    """(rule name, subject path, kinds): the object itself, or one rule per pod template path."""
+    if not policy.workloads:
+        return [("check", (), list(policy.kinds))]
+    return [
+        (kinds[0].kind.lower() if len(kinds) == 1 else "controllers", segments, kinds)
+        for segments, kinds in template_groups()
+    ]
+
+
 def rules(policy: ir.Policy) -> list[Rule]:
-    """One rule per place the subject sits: the object itself, or each pod template path."""
-    groups = template_groups() if policy.workloads else [((), list(policy.kinds))]
-    found = []
-    for segments, kinds in groups:
-        name = "check" if not policy.workloads else (kinds[0].kind.lower() if len(kinds) == 1 else "controllers")
-        found.append(Rule(name, tuple(kinds), cel.compliance(policy, segments), cel.message(policy, segments)))
-    return found
-
-
-def rule_for(policy: ir.Policy, kind: str) -> str:
-    return next(r.name for r in rules(policy) if kind in {k.kind for k in r.kinds})
+    return [
+        Rule(name, tuple(kinds), cel.compliance(policy, segments), cel.message(policy, segments))
+        for name, segments, kinds in placements(policy)
+    ]
 
 
 def render_policy(policy: ir.Policy) -> str:
-    found = rules(policy)
     return render(
         "kyverno/policy.yaml.j2",
         policy=policy,
         category=policy.category.replace("-", " ").title(),
         subject=", ".join(sorted({k.kind for k in policy.kinds})),
         kyverno_version=spec("kyverno").version.lstrip("v"),
-        rules=[
-            {
-                "name": r.name,
-                "kinds": r.kind_names,
-                "expression": r.expression,
-                "message": r.message,
-            }
-            for r in found
-        ],
+        rules=rules(policy),
         failure_action=FAILURE_ACTION[policy.action],
         static_message=escape.one_line(policy.title),
     )
@@ -73,9 +67,8 @@ def expected_result(policy: ir.Policy, case: Case) -> str:
 
 def render_test(hint: Hint, cases: list[Case], fixtures_dir: str) -> str:
     policy = hint.policy
-    keyed = sorted(
-        (rule_for(policy, c.kind), c.kind, expected_result(policy, c), c.obj["metadata"]["name"]) for c in cases
-    )
+    rule_of = {k.kind: name for name, _, kinds in placements(policy) for k in kinds}
+    keyed = sorted((rule_of[c.kind], c.kind, expected_result(policy, c), c.obj["metadata"]["name"]) for c in cases)
     results = [
         {"rule": rule, "kind": kind, "result": result, "resources": sorted({k[3] for k in group})}
         for (rule, kind, result), group in groupby(keyed, key=lambda k: k[:3])

@@ -126,9 +126,13 @@ class RegoRenderer:
         lines += [f"not {self.call(policy.body)}", f"msg := {self.message()}"]
         return lines
 
+    @property
+    def obj(self) -> str:
+        """The library's name for the resource: a workload's subject is its pod template."""
+        return "obj" if self.policy.workloads else "subject"
+
     def message(self) -> str:
         fmt, values = "", []
-        obj = "obj" if self.policy.workloads else "subject"
         for part in self.policy.message:
             if isinstance(part, str):
                 fmt += escape.rego_format(part)
@@ -136,7 +140,7 @@ class RegoRenderer:
             fmt += "%v"
             if isinstance(part, ir.Builtin):
                 path = ["kind"] if part.name == "kind" else ["metadata", part.name]
-                values.append(f"common.get({obj}, {escape.rego_value(path)})")
+                values.append(f"common.get({self.obj}, {escape.rego_value(path)})")
             else:
                 values.append(self.ref(part))
         if not values:
@@ -149,7 +153,7 @@ class RegoRenderer:
             "rego/lib.rego.j2",
             policy=self.policy,
             defaults={p.name: p.default for p in self.policy.parameters},
-            obj="obj" if self.policy.workloads else "subject",
+            obj=self.obj,
             uses_params=ir.uses_params(self.policy.check),
             comprehension=comprehension,
             functions=[self.functions[n] for n in sorted(self.functions)],
