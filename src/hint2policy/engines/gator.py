@@ -24,16 +24,18 @@ def judge(root: Path, expected: dict[CaseKey, Said]) -> EngineReport:
     report = EngineReport("gator")
     binary = toolchain.require("gator")
     done = run([str(binary), "verify", "-v", "./gatekeeper/..."], timeout=TIMEOUT, cwd=root)
-    test, last = "", None
+    test, failed = "", None  # failed: the case whose explanation the next line gives
     for line in done.stdout.splitlines():
         if found := _TEST.match(line):
-            test = found.group(1)
+            test, failed = found.group(1), None
         elif found := _CASE.match(line):
-            outcome, last = found.group(1), (test, found.group(2))
-            if last in expected:
-                report.verdicts[last] = _verdict(expected[last], outcome == "PASS")
-        elif last in report.details or (last and line.strip() and report.verdicts.get(last)):
-            _note(report, expected, last, line.strip())
+            key, passed = (test, found.group(2)), found.group(1) == "PASS"
+            failed = None if passed or key not in expected else key
+            if key in expected:
+                report.verdicts[key] = _verdict(expected[key], passed)
+        elif failed and line.strip():
+            _explain(report, failed, line.strip())
+            failed = None
     if not report.verdicts:
         report.error = f"gator verify exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
     return report
@@ -45,9 +47,7 @@ def _verdict(expected: Said, passed: bool) -> Said:
     return "pass" if expected == "fail" else "fail"
 
 
-def _note(report: EngineReport, expected: dict[CaseKey, Said], key: CaseKey, line: str) -> None:
-    if key in report.details:
-        return
+def _explain(report: EngineReport, key: CaseKey, line: str) -> None:
     report.details[key] = line
-    if report.verdicts[key] != expected[key] and not line.startswith(_WRONG_COUNT):
+    if not line.startswith(_WRONG_COUNT):  # failed for another reason than its verdict
         report.verdicts[key] = "error"
