@@ -7,14 +7,15 @@ good hints are still compiled.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hint2policy.compile import ir
 from hint2policy.compile.compiler import compile_spec
 from hint2policy.errors import SpecError
 from hint2policy.load.fixtures import Fixture, load_fixtures
-from hint2policy.load.yamlpos import YamlError, load_located, read_text
+from hint2policy.load.yamlpos import Located, YamlError, load_located, read_text
 from hint2policy.validate import validate_spec
 
 SPEC_NAME = "hint.yaml"
@@ -22,7 +23,7 @@ SPEC_NAME = "hint.yaml"
 
 @dataclass(frozen=True)
 class Hint:
-    """One hint: its folder, its compiled policy and its fixtures."""
+    """One enforced hint: its folder, its compiled policy and its fixtures."""
 
     folder: Path
     policy: ir.Policy
@@ -32,11 +33,43 @@ class Hint:
     def id(self) -> str:
         return self.policy.hint_id
 
+    @property
+    def spec(self) -> dict[str, Any]:
+        return self.policy.spec
+
+    @property
+    def status(self) -> str:
+        return "enforced"
+
+
+@dataclass(frozen=True)
+class Note:
+    """An advisory or planned hint: documented, with the reason it has no policy (yet)."""
+
+    folder: Path
+    spec: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.spec["id"])
+
+    @property
+    def status(self) -> str:
+        return str(self.spec["status"])
+
+
+Entry = Hint | Note
+
 
 @dataclass
 class Catalog:
-    hints: list[Hint]
+    hints: list[Hint]  # enforced: compiled and tested
     errors: list[SpecError]
+    notes: list[Note] = field(default_factory=list)  # advisory and planned
+
+    def entries(self) -> list[Entry]:
+        """Every hint, enforced or not, ordered by id."""
+        return sorted([*self.hints, *self.notes], key=lambda e: e.id)
 
 
 def hint_folders(roots: Iterable[Path]) -> list[Path]:
@@ -67,11 +100,14 @@ def load_catalog(roots: Iterable[Path]) -> Catalog:
             catalog.errors.append(SpecError(folder / SPEC_NAME, 1, "id", f"duplicate id {hint.id!r} (also in {where})"))
             continue
         seen[hint.id] = folder
-        catalog.hints.append(hint)
+        if isinstance(hint, Note):
+            catalog.notes.append(hint)
+        else:
+            catalog.hints.append(hint)
     return catalog
 
 
-def load_hint(folder: Path) -> Hint:
+def load_hint(folder: Path) -> Entry:
     """Load, validate and compile one hint folder; raises SpecError."""
     file = folder / SPEC_NAME
     try:
@@ -87,10 +123,32 @@ def load_hint(folder: Path) -> Hint:
             "id",
             f"id {spec_id!r} must match its folder name {folder.name!r}",
         )
+    _check_status_fields(file, located)
+    if located.value.get("status", "enforced") != "enforced":
+        return Note(folder, located.value)
     policy = compile_spec(file, located)
     fixtures = tuple(load_fixtures(folder / "fixtures"))
     _check_fixtures(policy, fixtures)
     return Hint(folder, policy, fixtures)
+
+
+_POLICY_FIELDS = ("action", "match", "parameters", "check", "message")
+
+
+def _check_status_fields(file: Path, located: Located) -> None:
+    """A policy's fields belong to enforced hints only; the reason, to the others."""
+    spec = located.value
+    status = spec.get("status", "enforced")
+    misplaced = [f for f in _POLICY_FIELDS if f in spec] if status != "enforced" else ["reason"] * ("reason" in spec)
+    if not misplaced:
+        return
+    name = misplaced[0]
+    why = (
+        f"{'an' if status == 'advisory' else 'a'} {status} hint has no policy: remove {name} or make the hint enforced"
+        if status != "enforced"
+        else "reason explains why an advisory or planned hint has no policy; an enforced hint has none"
+    )
+    raise SpecError(file, located.line_of((name,)), name, why)
 
 
 def _check_fixtures(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:

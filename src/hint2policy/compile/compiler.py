@@ -27,6 +27,9 @@ NUMBER_OPS = ("gt", "gte", "lt", "lte")
 LENGTH_OPS = ("lengthEq", "lengthGt", "lengthGte", "lengthLt", "lengthLte")
 LIST_OPS = ("oneOf", "noneOf")
 FLAG_OPS = ("exists", "absent")
+FORMAT_OPS = ("equals", "startsWith", "endsWith", "contains")
+# Kinds without a namespace: excludedNamespaces cannot apply to them the same way in every engine.
+CLUSTER_SCOPED = frozenset({("", "Namespace"), ("certificates.k8s.io", "CertificateSigningRequest")})
 
 # The JSON Schema types a parameter may have for each operator that takes one.
 _PARAM_TYPES: dict[str, frozenset[str]] = {
@@ -99,9 +102,12 @@ class _Compiler:
             ref = parse_path(raw)
         except PathSyntaxError as exc:
             raise self.error(path, str(exc)) from None
-        if ref.var is not None and ref.var not in scope:
+        return self.in_scope(ref, path, scope)
+
+    def in_scope(self, ref: ir.Ref, path: FieldPath, scope: tuple[str, ...]) -> ir.Ref:
+        for var in sorted(ref.vars - set(scope)):
             known = ", ".join(f"${v}" for v in scope) or "none"
-            raise self.error(path, f"unknown variable ${ref.var} (in scope: {known})")
+            raise self.error(path, f"unknown variable ${var} (in scope: {known})")
         return ref
 
     def predicate(self, raw: dict[str, Any], path: FieldPath, scope: tuple[str, ...]) -> ir.Node:
@@ -113,10 +119,12 @@ class _Compiler:
             raise self.error(path, f"a predicate takes exactly one operator (found: {found})")
         op = ops[0]
         ref = self.ref(raw["path"], (*path, "path"), scope)
-        operand = None if op in FLAG_OPS else self.operand(op, raw[op], (*path, op))
+        operand = None if op in FLAG_OPS else self.operand(op, raw[op], (*path, op), scope)
         return ir.Predicate(op, ref, operand)
 
-    def operand(self, op: str, raw: Any, path: FieldPath) -> ir.Operand:
+    def operand(self, op: str, raw: Any, path: FieldPath, scope: tuple[str, ...]) -> ir.Operand:
+        if isinstance(raw, dict) and "format" in raw:
+            return self.format_operand(op, raw["format"], (*path, "format"), scope)
         if isinstance(raw, dict):
             return self.param_operand(op, raw["param"], path)
         for value in raw if isinstance(raw, list) else [raw]:
@@ -140,6 +148,31 @@ class _Compiler:
             self.check_regex(param.default, ("parameters", name, "default"))
         return ir.ParamRef(name)
 
+    def format_operand(self, op: str, text: str, path: FieldPath, scope: tuple[str, ...]) -> ir.Format:
+        if op not in FORMAT_OPS:
+            ops = ", ".join(FORMAT_OPS)
+            raise self.error(path, f"a format operand works with {ops}; write 'not' around it to negate")
+        try:
+            parts = parse_message(text)
+        except PathSyntaxError as exc:
+            raise self.error(path, str(exc)) from None
+        resolved: list[ir.MessagePart] = []
+        for part in parts:
+            if isinstance(part, ir.Builtin):
+                part = self.builtin_ref(part, path)
+            if isinstance(part, ir.Ref):
+                self.in_scope(part, path, scope)
+            resolved.append(part)
+        if not any(isinstance(p, ir.Ref) for p in resolved):
+            raise self.error(path, "a format operand needs at least one {placeholder}; use a plain value instead")
+        return ir.Format(tuple(resolved))
+
+    def builtin_ref(self, part: ir.Builtin, path: FieldPath) -> ir.Ref:
+        # In a check, {namespace} is read from the subject; a workload's subject is its pod template.
+        if self.spec["match"].get("workloads"):
+            raise self.error(path, f"{{{part.name}}} is not available in the checks of a workload hint")
+        return ir.Ref(None, ("kind",) if part.name == "kind" else ("metadata", part.name))
+
     def check_regex(self, pattern: str, path: FieldPath) -> None:
         try:
             re2.compile(pattern)
@@ -152,7 +185,12 @@ class _Compiler:
         match = self.spec["match"]
         if match.get("workloads"):
             return WORKLOAD_KINDS
-        return tuple(ir.Kind(k["group"], k["kind"]) for k in match["kinds"])
+        kinds = tuple(ir.Kind(k["group"], k["kind"]) for k in match["kinds"])
+        scoped = [k.kind for k in kinds if (k.group, k.kind) in CLUSTER_SCOPED]
+        if scoped and match["excludedNamespaces"]:
+            msg = f"{scoped[0]} has no namespace; exclude by name in the check (metadata.name noneOf [...])"
+            raise self.error(("match", "excludedNamespaces"), msg)
+        return kinds
 
     def message(self, chain: tuple[ir.Quantifier, ...]) -> tuple[ir.MessagePart, ...]:
         try:
@@ -192,7 +230,7 @@ class _Compiler:
             chain=chain,
             body=body,
             message=self.message(chain),
-            istioctl_code=istioctl.get("code"),
+            istioctl_codes=tuple(istioctl.get("codes", ())),
             spec=spec,
         )
 

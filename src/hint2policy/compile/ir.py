@@ -11,11 +11,31 @@ from typing import Any, Literal
 
 
 @dataclass(frozen=True)
+class VarKey:
+    """A path step whose key is the value of an iteration variable: labels[$key]."""
+
+    var: str
+
+
+Segment = str | VarKey
+
+
+@dataclass(frozen=True)
 class Ref:
     """A field path, from the check's subject (var None) or from an iteration variable."""
 
     var: str | None
-    segments: tuple[str, ...]
+    segments: tuple[Segment, ...]
+
+    @property
+    def vars(self) -> set[str]:
+        """Every iteration variable the path reads: its root and its [$key] steps."""
+        own = {self.var} if self.var else set()
+        return own | {s.var for s in self.segments if isinstance(s, VarKey)}
+
+    @property
+    def static(self) -> bool:
+        return not any(isinstance(s, VarKey) for s in self.segments)
 
 
 @dataclass(frozen=True)
@@ -28,14 +48,23 @@ class ParamRef:
     name: str
 
 
-Operand = Lit | ParamRef
-
 PredicateOp = Literal[
     "exists", "absent", "equals", "notEquals", "oneOf", "noneOf", "matches",
     "startsWith", "endsWith", "contains", "gt", "gte", "lt", "lte",
     "lengthEq", "lengthGt", "lengthGte", "lengthLt", "lengthLte",
 ]  # fmt: skip
 OPERATORS: tuple[str, ...] = PredicateOp.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A string operand built from text and the resource's values (see parse_message)."""
+
+    parts: tuple[MessagePart, ...]
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Ref))
 
 
 @dataclass(frozen=True)
@@ -82,6 +111,7 @@ class Builtin:
 
 
 MessagePart = str | Ref | Builtin
+Operand = Lit | ParamRef | Format
 
 
 @dataclass(frozen=True)
@@ -123,7 +153,7 @@ class Policy:
     chain: tuple[Quantifier, ...]  # leading `each` iterations: one violation per failing item
     body: Node  # what each chain binding must satisfy
     message: tuple[MessagePart, ...]
-    istioctl_code: str | None = None
+    istioctl_codes: tuple[str, ...] = ()
     spec: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -149,6 +179,8 @@ def children(node: Node) -> tuple[Node, ...]:
 def refs(node: Node) -> list[Ref]:
     """Every path a node reads, its own and its descendants'."""
     own = [node.ref] if isinstance(node, Predicate) else []
+    if isinstance(node, Predicate) and isinstance(node.operand, Format):
+        own += node.operand.refs
     if isinstance(node, Quantifier):
         own = [node.source]
     return own + [r for child in children(node) for r in refs(child)]
@@ -157,10 +189,9 @@ def refs(node: Node) -> list[Ref]:
 def free_vars(node: Node) -> set[str]:
     """The iteration variables a node reads but does not bind itself."""
     if isinstance(node, Predicate):
-        return {node.ref.var} if node.ref.var else set()
+        return {v for ref in refs(node) for v in ref.vars}
     if isinstance(node, Quantifier):
-        own = {node.source.var} if node.source.var else set()
-        return own | (free_vars(node.body) - {node.var})
+        return node.source.vars | (free_vars(node.body) - {node.var})
     return {v for child in children(node) for v in free_vars(child)}
 
 

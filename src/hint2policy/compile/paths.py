@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from hint2policy.compile.ir import Builtin, MessagePart, Ref
+from hint2policy.compile.ir import Builtin, MessagePart, Ref, Segment, VarKey
 
 _VAR = r"\$([a-z][a-z0-9_]*)"
 _NAME = r"([A-Za-z0-9_\-/]+)"
 _QUOTED = r'\["((?:[^"\\]|\\.)*)"\]'
-_SEGMENT = re.compile(rf"\.?{_NAME}|{_QUOTED}")
+_VAR_KEY = r"\[\$([a-z][a-z0-9_]*)\]"
+_SEGMENT = re.compile(rf"\.?{_NAME}|{_QUOTED}|{_VAR_KEY}")
 _START_VAR = re.compile(_VAR)
 
 
@@ -22,24 +23,32 @@ def parse_path(raw: str | list[str]) -> Ref:
     if isinstance(raw, list):
         var = raw[0][1:] if raw[0].startswith("$") else None
         return Ref(var, tuple(raw[1:] if var else raw))
+    var, segments = _parse_string(raw)
+    return Ref(var, tuple(segments))
+
+
+def _parse_string(raw: str) -> tuple[str | None, list[Segment]]:
     var = None
     pos = 0
     found = _START_VAR.match(raw)
     if found:
         var, pos = found.group(1), found.end()
-    segments = []
+    segments: list[Segment] = []
     while pos < len(raw):
         if (segments or var) and not raw.startswith((".", "["), pos):
             raise PathSyntaxError(f"unexpected {raw[pos]!r} at offset {pos} in path {raw!r}")
         match = _SEGMENT.match(raw, pos)
         if not match or match.end() == pos:
             raise PathSyntaxError(f"cannot read path {raw!r} from offset {pos}")
-        name = match.group(1)
-        segments.append(name if name is not None else _unquote(match.group(2)))
+        name, quoted, key_var = match.groups()
+        if key_var is not None:
+            segments.append(VarKey(key_var))
+        else:
+            segments.append(name if name is not None else _unquote(quoted))
         pos = match.end()
     if not var and not segments:
         raise PathSyntaxError(f"empty path {raw!r}")
-    return Ref(var, tuple(segments))
+    return var, segments
 
 
 def _unquote(text: str) -> str:

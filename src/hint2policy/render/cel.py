@@ -39,12 +39,22 @@ class CelRenderer:
             base, segments = "object", self.subject_segments + ref.segments
         if not segments:
             return base
-        return base + "".join(f"[?{escape.cel_str(s)}]" for s in segments) + ".orValue(null)"
+        steps = [var_name(s.var) if isinstance(s, ir.VarKey) else escape.cel_str(s) for s in segments]
+        return base + "".join(f"[?{step}]" for step in steps) + ".orValue(null)"
 
     def operand(self, operand: ir.Operand | None) -> str:
         assert operand is not None
+        if isinstance(operand, ir.Format):
+            return " + ".join(escape.cel_str(p) if isinstance(p, str) else self.ref(p) for p in operand.parts)  # type: ignore[arg-type]
         value = self.params[operand.name] if isinstance(operand, ir.ParamRef) else operand.value
         return escape.cel_value(value)
+
+    def guard(self, operand: ir.Operand | None, expr: str) -> str:
+        """A format's placeholders must all hold strings, or the predicate is false."""
+        if not isinstance(operand, ir.Format):
+            return expr
+        checks = [f"type({self.ref(ref)}) == string" for ref in operand.refs]
+        return f"({' && '.join(checks)} && {expr})"
 
     def expr(self, node: ir.Node) -> str:
         return getattr(self, ir.node_kind(node))(node)
@@ -52,6 +62,9 @@ class CelRenderer:
     # -- one method per node kind -----------------------------------------------------
 
     def predicate(self, node: ir.Predicate) -> str:
+        return self.guard(node.operand, self.bare_predicate(node))
+
+    def bare_predicate(self, node: ir.Predicate) -> str:
         x, op = self.ref(node.ref), node.op
         v = self.operand(node.operand) if node.operand is not None else ""
         simple = {

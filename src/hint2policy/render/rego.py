@@ -36,13 +36,31 @@ class RegoRenderer:
         base = var_name(ref.var) if ref.var else "subject"
         if not ref.segments:
             return base
-        return f"common.get({base}, {escape.rego_value(list(ref.segments))})"
+        if ref.static:
+            return f"common.get({base}, {escape.rego_value(list(ref.segments))})"
+        steps = [var_name(s.var) if isinstance(s, ir.VarKey) else escape.rego_str(s) for s in ref.segments]
+        return f"common.get({base}, [{', '.join(steps)}])"
 
-    def operand(self, operand: ir.Operand | None) -> str:
+    def operand(self, operand: ir.Operand | None) -> tuple[list[str], str]:
+        """Expressions that bind the operand's parts (for a format), and the operand itself."""
         if isinstance(operand, ir.ParamRef):
-            return f"params.{operand.name}"
+            return [], f"params.{operand.name}"
+        if isinstance(operand, ir.Format):
+            return self.format(operand)
         assert operand is not None
-        return escape.rego_value(operand.value)
+        return [], escape.rego_value(operand.value)
+
+    def format(self, operand: ir.Format) -> tuple[list[str], str]:
+        # every placeholder must hold a string, or the predicate is false
+        binds, pieces = [], []
+        for part in operand.parts:
+            if isinstance(part, str):
+                pieces.append(escape.rego_str(part))
+                continue
+            name = f"part_{len(binds) // 2 + 1}"
+            binds += [f"{name} := {self.ref(part)}", f"is_string({name})"]  # type: ignore[arg-type]
+            pieces.append(name)
+        return binds, f'concat("", [{", ".join(pieces)}])'
 
     def args(self, node: ir.Node) -> list[str]:
         args = ["subject"] if ir.uses_subject(node) else []
@@ -73,11 +91,12 @@ class RegoRenderer:
             "oneOf": f"{value} in {{v}}",
             "noneOf": f"not {value} in {{v}}",
         }
-        v = self.operand(operand) if operand is not None else ""
+        pre, v = self.operand(operand) if operand is not None else ([], "")
         if op in simple:
-            return [simple[op].replace("{v}", v)]
+            return [*pre, simple[op].replace("{v}", v)]
         # a bare iteration variable is used as it is; a path is read once into `value`
         bind, x = ([], value) if not node.ref.segments and node.ref.var else ([f"value := {value}"], "value")
+        bind = pre + bind
         if op == "matches":
             pattern = self.regex(operand) if isinstance(operand, ir.Lit) else v
             return [*bind, f"is_string({x})", f"regex.match({pattern}, {x})"]
