@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make generate   install hint2policy and compile every hint into generated/
+#   make generate   install hint2policy, compile every hint into generated/ and write docs/
 #   make test       install everything (Python dependencies, engines) and run the whole suite
 VENV ?= .venv
 PYTHON ?= python3
@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 
 generate: install
 	$(BIN)/hint2policy generate
+	$(BIN)/hint2policy docs
 
 install: $(VENV)/.installed
 
@@ -28,6 +29,7 @@ lint: install
 
 check: install
 	$(BIN)/hint2policy generate --check
+	$(BIN)/hint2policy docs --check
 
 test: engines lint check
 	$(BIN)/pytest -q

@@ -62,15 +62,33 @@ def generate(
     """Compile every hint into generated/: Rego for conftest, Gatekeeper and Kyverno policies, tests."""
     catalog = _load(hints or [default_hints_dir()])
     _fail_on_spec_errors(catalog)
-    tree = build_tree(catalog.hints)
+    _write_or_check(build_tree(catalog.hints), out, check, "generate", f"{len(catalog.hints)} hints")
+
+
+@app.command()
+@user_errors
+def docs(
+    hints: HintsOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the docs.")] = Path("docs"),
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 naming every stale file.")] = False,
+) -> None:
+    """Write docs/catalog.md and one page per hint (enforced, planned and advisory)."""
+    from hint2policy.render.docs import build_docs
+
+    catalog = _load(hints or [default_hints_dir()])
+    _fail_on_spec_errors(catalog)
+    _write_or_check(build_docs(catalog), out, check, "docs", f"{len(catalog.entries())} hints")
+
+
+def _write_or_check(tree: dict[str, str], out: Path, check: bool, command: str, what: str) -> None:
     drift = check_tree(tree, out) if check else write_tree(tree, out)
     if check and not drift.clean:
         for line in drift.lines():
             typer.echo(f"{out}/{line.split(': ', 1)[1]}: {line.split(':', 1)[0]}", err=True)
-        typer.echo(f"{out} is stale: run 'hint2policy generate'", err=True)
+        typer.echo(f"{out} is stale: run 'hint2policy {command}'", err=True)
         raise typer.Exit(code=1)
     verb = "is up to date" if check else f"written ({len(drift.lines())} files changed)"
-    typer.echo(f"{out}: {len(catalog.hints)} hints, {len(tree)} files {verb}")
+    typer.echo(f"{out}: {what}, {len(tree)} files {verb}")
 
 
 @app.command("test")
@@ -109,6 +127,50 @@ def test_command(
     if output is not Output.table:
         typer.echo(testrun.summary(run), err=True)
     raise typer.Exit(code=0 if run.ok else 1)
+
+
+class ListOutput(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command("list")
+@user_errors
+def list_command(
+    hints: HintsOption = None,
+    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="Only these categories.")] = None,
+    severity: Annotated[list[str] | None, typer.Option("--severity", "-s", help="Only these severities.")] = None,
+    engine: Annotated[
+        list[str] | None, typer.Option("--engine", "-e", help="Only hints enforced in these engines.")
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="Only enforced, planned or advisory hints.")
+    ] = None,
+    output: Annotated[ListOutput, typer.Option("--output", "-o", help="table or json.")] = ListOutput.table,
+) -> None:
+    """Print the catalog: every hint, enforced, planned or advisory, with filters."""
+    from hint2policy.report import catalog as report
+
+    _known("--engine", engine, report.ENGINES)
+    _known("--severity", severity, ("low", "medium", "high", "critical"))
+    _known("--status", status, ("enforced", "planned", "advisory"))
+    catalog = _load(hints or [default_hints_dir()])
+    _fail_on_spec_errors(catalog)
+    entries = [
+        e
+        for e in catalog.entries()
+        if (not category or e.spec["category"] in category)
+        and (not severity or e.spec["severity"] in severity)
+        and (not status or e.status in status)
+        and (not engine or set(engine) <= set(report.engines_of(e)))
+    ]
+    typer.echo(report.table(entries) if output is ListOutput.table else report.to_json(entries), nl=False)
+
+
+def _known(option: str, values: list[str] | None, known: tuple[str, ...]) -> None:
+    unknown = sorted(set(values or ()) - set(known))
+    if unknown:
+        raise typer.BadParameter(f"unknown value {unknown[0]!r} (known: {', '.join(known)})", param_hint=option)
 
 
 @app.command()

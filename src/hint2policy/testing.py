@@ -7,15 +7,14 @@ write it, and each engine runs once over the whole library.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hint2policy.catalog import Hint
 from hint2policy.engines import conftest, gator, kyverno
+from hint2policy.engines.parallel import run_engines
 from hint2policy.engines.verdicts import CaseKey, EngineReport, Said
-from hint2policy.errors import Hint2PolicyError
 from hint2policy.generate import build_tree, fixtures_dir, write_tree
 from hint2policy.render.fixtures import Case, cases
 from hint2policy.render.kyverno import expected_result
@@ -86,15 +85,8 @@ def run_tests(hints: Sequence[Hint], engines: Sequence[str] = ENGINES) -> TestRu
 
 
 def _run_engines(plan: _Plan, engines: Sequence[str]) -> dict[str, EngineReport]:
-    def guarded(name: str, judge: Callable[[], EngineReport]) -> EngineReport:
-        try:
-            return judge()
-        except Hint2PolicyError as exc:
-            return EngineReport(name, error=str(exc))
-
-    with ThreadPoolExecutor(max_workers=len(engines)) as pool:
-        futures = {name: pool.submit(guarded, name, getattr(plan, name)) for name in engines}
-        return {name: future.result() for name, future in futures.items()}
+    jobs = {name: getattr(plan, name) for name in engines}
+    return run_engines(jobs, lambda name, error: EngineReport(name, error=error))
 
 
 def _collect(plan: _Plan, engines: Sequence[str], reports: dict[str, EngineReport]) -> TestRun:

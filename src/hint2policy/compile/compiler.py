@@ -18,6 +18,7 @@ from hint2policy.compile import ir
 from hint2policy.compile.paths import PathSyntaxError, parse_message, parse_path
 from hint2policy.compile.workloads import WORKLOAD_KINDS
 from hint2policy.errors import SpecError
+from hint2policy.kube import CLUSTER_SCOPED
 from hint2policy.load.yamlpos import FieldPath, Located
 from hint2policy.validate import format_field
 
@@ -28,8 +29,6 @@ LENGTH_OPS = ("lengthEq", "lengthGt", "lengthGte", "lengthLt", "lengthLte")
 LIST_OPS = ("oneOf", "noneOf")
 FLAG_OPS = ("exists", "absent")
 FORMAT_OPS = ("equals", "startsWith", "endsWith", "contains")
-# Kinds without a namespace: excludedNamespaces cannot apply to them the same way in every engine.
-CLUSTER_SCOPED = frozenset({("", "Namespace"), ("certificates.k8s.io", "CertificateSigningRequest")})
 
 # The JSON Schema types a parameter may have for each operator that takes one.
 _PARAM_TYPES: dict[str, frozenset[str]] = {
@@ -186,7 +185,8 @@ class _Compiler:
         if match.get("workloads"):
             return WORKLOAD_KINDS
         kinds = tuple(ir.Kind(k["group"], k["kind"]) for k in match["kinds"])
-        scoped = [k.kind for k in kinds if (k.group, k.kind) in CLUSTER_SCOPED]
+        # excludedNamespaces cannot apply to a kind without a namespace the same way in every engine
+        scoped = [k.kind for k in kinds if k.kind in CLUSTER_SCOPED]
         if scoped and match["excludedNamespaces"]:
             msg = f"{scoped[0]} has no namespace; exclude by name in the check (metadata.name noneOf [...])"
             raise self.error(("match", "excludedNamespaces"), msg)

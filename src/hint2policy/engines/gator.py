@@ -7,12 +7,13 @@ other reason than the number of violations is an error, not a verdict.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from hint2policy.engines import toolchain
 from hint2policy.engines.runner import run
-from hint2policy.engines.verdicts import CaseKey, EngineReport, Said
+from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding, Said
 
 TIMEOUT = 600.0
 _TEST = re.compile(r"^=== RUN\s+(\S+)")
@@ -51,3 +52,34 @@ def _explain(report: EngineReport, key: CaseKey, line: str) -> None:
     report.details[key] = line
     if not line.startswith(_WRONG_COUNT):  # failed for another reason than its verdict
         report.verdicts[key] = "error"
+
+
+def findings(root: Path, hint_ids: list[str], inputs: Path) -> EngineFindings:
+    """Every constraint's violations on the manifests in the folder inputs (`gator test`)."""
+    report = EngineFindings("gator")
+    binary = toolchain.require("gator")
+    argv = [str(binary), "test", "-o", "json"]
+    for hint_id in hint_ids:
+        argv += ["-f", f"gatekeeper/{hint_id}/template.yaml", "-f", f"gatekeeper/{hint_id}/constraint.yaml"]
+    done = run([*argv, "-f", str(inputs)], timeout=TIMEOUT, cwd=root)
+    try:
+        results = json.loads(done.stdout) if done.stdout.strip() else []
+    except json.JSONDecodeError:
+        results = None
+    if results is None or (done.returncode != 0 and not results):
+        report.error = f"gator test exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
+        return report
+    for result in results:
+        obj = result.get("violatingObject") or {}
+        meta = obj.get("metadata") or {}
+        constraint = (result.get("constraint") or {}).get("metadata") or {}
+        report.findings.append(
+            Finding(
+                hint=str(constraint.get("name")),
+                kind=str(obj.get("kind")),
+                namespace=meta.get("namespace") or "",
+                name=str(meta.get("name")),
+                message=result.get("msg", ""),
+            )
+        )
+    return report

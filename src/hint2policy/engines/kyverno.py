@@ -6,12 +6,13 @@ Y"), so the verdict is read from it, never inferred.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from hint2policy.engines import toolchain
 from hint2policy.engines.runner import run
-from hint2policy.engines.verdicts import CaseKey, EngineReport
+from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 
 TIMEOUT = 600.0
 _GOT = re.compile(r"Want (\w+), got (\w+)")
@@ -59,3 +60,41 @@ def _row(report: EngineReport, index: Index, policy: str, resource: str, reason:
         report.details[key] = f"kyverno-test.yaml expects {got.group(1)}, Kyverno said {got.group(2)}"
         said = "error"
     report.verdicts[key] = said  # type: ignore[assignment]
+
+
+def findings(root: Path, hint_ids: list[str], inputs: Path) -> EngineFindings:
+    """Every policy's fail and warn results on the manifests in the folder inputs.
+
+    `kyverno apply` reads one flat folder of resources (it neither recurses nor
+    takes a second --resource folder), so inputs holds one file per object.
+    """
+    report = EngineFindings("kyverno")
+    binary = toolchain.require("kyverno")
+    argv = [str(binary), "apply", *(f"kyverno/{h}/policy.yaml" for h in hint_ids), "--resource", str(inputs)]
+    argv += ["--policy-report", "--output-format", "json", "--remove-color", "--audit-warn"]
+    done = run(argv, timeout=TIMEOUT, cwd=root)
+    start = done.stdout.find("{")
+    try:
+        results = json.loads(done.stdout[start:])["results"] if start >= 0 else None
+    except (json.JSONDecodeError, KeyError):
+        results = None
+    if results is None:
+        report.error = f"kyverno apply exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
+        return report
+    errors = [r for r in results if r.get("result") == "error"]
+    if errors:
+        report.error = f"kyverno could not evaluate {errors[0].get('policy')}: {errors[0].get('message')}"
+    for result in results:
+        if result.get("result") not in ("fail", "warn"):
+            continue
+        for resource in result.get("resources") or []:
+            report.findings.append(
+                Finding(
+                    hint=str(result.get("policy")),
+                    kind=str(resource.get("kind")),
+                    namespace=resource.get("namespace") or "",
+                    name=str(resource.get("name")),
+                    message=result.get("message", ""),
+                )
+            )
+    return report

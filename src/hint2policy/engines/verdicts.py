@@ -1,4 +1,4 @@
-"""What an engine said about each fixture case: flagged, clean, or an error."""
+"""What an engine said: a verdict per fixture case, or the findings on a set of manifests."""
 
 from __future__ import annotations
 
@@ -16,4 +16,24 @@ class EngineReport:
     engine: str
     verdicts: dict[CaseKey, Said] = field(default_factory=dict)
     details: dict[CaseKey, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One violation an engine reported: which hint, on which object, saying what."""
+
+    hint: str
+    kind: str
+    namespace: str  # "" for cluster-scoped objects
+    name: str
+    message: str
+
+
+@dataclass
+class EngineFindings:
+    """Everything one engine reported on a set of manifests, or why it could not."""
+
+    engine: str
+    findings: list[Finding] = field(default_factory=list)
     error: str | None = None

@@ -6,7 +6,7 @@ from functools import cache
 
 import jinja2
 
-from hint2policy.render import escape
+from hint2policy.render import escape, markdown
 from hint2policy.resources import templates_dir
 
 
@@ -30,6 +30,11 @@ def environment() -> jinja2.Environment:
         one_line=escape.one_line,
         yaml_flow=escape.yaml_flow,
         kyverno_text=escape.kyverno_text,
+        md_text=markdown.text,
+        md_cell=markdown.cell,
+        md_code=markdown.code,
+        md_cell_code=markdown.cell_code,
+        md_fence=markdown.fence,
     )
     return env
 

@@ -1,0 +1,113 @@
+"""Read Kubernetes manifests to check: files of YAML documents, `kind: List` flattened.
+
+Nothing is dropped silently: a document that is not a Kubernetes object is
+kept as a skip with its reason, and a file that is not YAML is an error
+naming file and line while the other files are still read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hint2policy.kube import CLUSTER_SCOPED, DEFAULT_NAMESPACE
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One Kubernetes object, and where it was read from (document index from 1)."""
+
+    obj: dict[str, Any]
+    file: Path
+    document: int
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        meta = self.obj["metadata"]
+        return self.obj["kind"], meta.get("namespace", ""), meta["name"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class Manifests:
+    objects: list[Manifest] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # documents that are not Kubernetes objects
+    errors: list[Problem] = field(default_factory=list)  # files that could not be read
+
+
+def manifest_files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the manifest files under directories, recursively, sorted."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def load_manifests(paths: Iterable[Path]) -> Manifests:
+    found = Manifests()
+    for file in manifest_files(paths):
+        _load_file(file, found)
+    return found
+
+
+def _load_file(file: Path, found: Manifests) -> None:
+    try:
+        documents = list(yaml.safe_load_all(file.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError) as exc:
+        found.errors.append(Problem(file, 1, f"cannot read: {exc}"))
+        return
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        found.errors.append(Problem(file, mark.line + 1 if mark else 1, f"not valid YAML: {exc}"))
+        return
+    for index, doc in enumerate(documents, 1):
+        if doc is None:
+            continue
+        for obj in _flatten(doc):
+            reason = _not_an_object(obj)
+            if reason:
+                found.skipped.append(Problem(file, 1, f"document {index}: {reason}"))
+            else:
+                found.objects.append(Manifest(_with_namespace(obj), file, index))
+
+
+def _flatten(doc: Any) -> list[Any]:
+    if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
+        return list(doc["items"])
+    return [doc]
+
+
+def _not_an_object(doc: Any) -> str | None:
+    if not isinstance(doc, dict):
+        return "not a Kubernetes object (not a mapping)"
+    for key in ("apiVersion", "kind"):
+        if not isinstance(doc.get(key), str) or not doc[key]:
+            return f"not a Kubernetes object (no {key})"
+    meta = doc.get("metadata")
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta["name"]:
+        return f"{doc['kind']} without metadata.name"
+    return None
+
+
+def _with_namespace(obj: dict[str, Any]) -> dict[str, Any]:
+    if obj["kind"] in CLUSTER_SCOPED or obj["metadata"].get("namespace"):
+        return obj
+    return {**obj, "metadata": {**obj["metadata"], "namespace": DEFAULT_NAMESPACE}}
