@@ -86,7 +86,7 @@ def _load_file(file: Path, found: Manifests) -> None:
             if reason:
                 found.skipped.append(Problem(file, 1, f"document {index}: {reason}"))
             else:
-                found.objects.append(Manifest(_with_namespace(obj), file, index))
+                found.objects.append(manifest(obj, file, index))
 
 
 def _flatten(doc: Any) -> list[Any]:
@@ -107,7 +107,8 @@ def _not_an_object(doc: Any) -> str | None:
     return None
 
 
-def _with_namespace(obj: dict[str, Any]) -> dict[str, Any]:
-    if obj["kind"] in CLUSTER_SCOPED or obj["metadata"].get("namespace"):
-        return obj
-    return {**obj, "metadata": {**obj["metadata"], "namespace": DEFAULT_NAMESPACE}}
+def manifest(obj: dict[str, Any], file: Path, document: int) -> Manifest:
+    """A Manifest of obj, placed in the default namespace when it is namespaced and names none."""
+    if obj["kind"] not in CLUSTER_SCOPED and not obj["metadata"].get("namespace"):
+        obj = {**obj, "metadata": {**obj["metadata"], "namespace": DEFAULT_NAMESPACE}}
+    return Manifest(obj, file, document)
