@@ -63,16 +63,21 @@ def _no_cases_reason() -> str:
 
 
 @cache
-def _run(case_name: str) -> AuditRun:
+def _run(case_name: str) -> tuple[AuditRun, frozenset[tuple[str, str, str]]]:
+    """The audit of a case's inputs, and the objects whose file named no namespace."""
     case = next(c for c in _cases() if c["name"] == case_name)
     manifests = load_manifests([CORPUS / p for p in case["inputs"]])
     assert not manifests.errors, manifests.errors
     mapped = [h for h in _hints() if set(h.policy.istioctl_codes) & set(_expected(case))]
-    return audit(mapped, manifests.objects)
+    unnamespaced = frozenset(m.identity for m in manifests.objects if m.defaulted_namespace)
+    return audit(mapped, manifests.objects), unnamespaced
 
 
-def _origin(kind: str, namespace: str, name: str) -> str:
-    return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
+def _origin(kind: str, namespace: str, name: str, unnamespaced: frozenset[tuple[str, str, str]]) -> str:
+    # istioctl names an object by what its file says: "Kind name" when the file gives no namespace
+    if not namespace or (kind, namespace, name) in unnamespaced:
+        return f"{kind} {name}"
+    return f"{kind} {namespace}/{name}"
 
 
 @pytest.mark.usefixtures("engines")
@@ -80,11 +85,11 @@ def _origin(kind: str, namespace: str, name: str) -> str:
 def test_hint_flags_what_istioctl_flags(case_name: str, code: str, hint_id: str) -> None:
     case = next(c for c in _cases() if c["name"] == case_name)
     expected = _expected(case)[code]
-    run = _run(case_name)
+    run, unnamespaced = _run(case_name)
     assert not run.errors, run.errors
     hint = next(h for h in _hints() if h.id == hint_id)
     flagged = {
-        engine: {_origin(f.kind, f.namespace, f.name) for f in run.findings(engine) if f.hint == hint_id}
+        engine: {_origin(f.kind, f.namespace, f.name, unnamespaced) for f in run.findings(engine) if f.hint == hint_id}
         for engine in ENGINES
     }
     assert len({frozenset(got) for got in flagged.values()}) == 1, f"engines disagree: {flagged}"

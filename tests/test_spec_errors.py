@@ -184,3 +184,14 @@ def test_fixture_name_must_state_the_verdict(hint_copy) -> None:
     (folder / "fixtures" / "maybe.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n")
     [error] = load_catalog([folder]).errors
     assert "start with 'pass-' or 'fail-'" in error.message
+
+
+def test_fixture_names_are_unique_within_a_hint(hint_copy) -> None:
+    folder = hint_copy("external-name-service")
+    first = sorted((folder / "fixtures").glob("pass-*.yaml"))[0]
+    name = next(line.split(":", 1)[1].strip() for line in first.read_text().splitlines() if "  name:" in line)
+    (folder / "fixtures" / "pass-same-name.yaml").write_text(
+        f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}, namespace: other}}\n"
+    )
+    [error] = load_catalog([folder]).errors
+    assert f"the name {name!r} already appears in {first.name}" in error.message

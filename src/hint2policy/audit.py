@@ -1,8 +1,9 @@
 """Run the generated policies of a catalog on a set of manifests, in each real engine.
 
 The policies are rendered into a temporary folder exactly as `generate`
-writes them, and every object is written to its own file in one flat folder
-that each engine reads whole: the three engines judge the same bytes.
+writes them, and every object is written to its own file, in one folder per
+kind: conftest and gator read them all at once, Kyverno a kind at a time with
+the policies that match it. The three engines judge the same bytes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from hint2policy.catalog import Hint
+from hint2policy.compile import ir
 from hint2policy.engines import conftest, gator, kyverno
 from hint2policy.engines.parallel import run_engines
 from hint2policy.engines.verdicts import EngineFindings, Finding
@@ -43,19 +45,26 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
     with tempfile.TemporaryDirectory(prefix="hint2policy-audit-") as tmp:
         root, inputs = Path(tmp) / "policies", Path(tmp) / "inputs"
         write_tree(build_tree(list(hints)), root)
-        _write_inputs(manifests, inputs)
+        batches = _write_inputs(hints, manifests, inputs)
         jobs = {
             "conftest": lambda: conftest.findings(root, inputs),
             "gator": lambda: gator.findings(root, ids, inputs),
-            "kyverno": lambda: kyverno.findings(root, ids, inputs),
+            "kyverno": lambda: kyverno.findings(root, [(f, list(b)) for b, f in batches.items() if b]),
         }
         reports = run_engines({e: jobs[e] for e in engines}, lambda name, error: EngineFindings(name, error=error))
     return AuditRun(tuple(engines), reports)
 
 
-def _write_inputs(manifests: Sequence[Manifest], folder: Path) -> None:
-    folder.mkdir(parents=True)
+def _write_inputs(hints: Sequence[Hint], manifests: Sequence[Manifest], root: Path) -> dict[tuple[str, ...], Path]:
+    """One file per object, in one folder per set of hints that match it; returns the folders."""
+    folders: dict[tuple[str, ...], Path] = {}
     width = len(str(len(manifests)))
     for index, manifest in enumerate(manifests, 1):
+        kind = ir.Kind(manifest.obj["apiVersion"].rpartition("/")[0], manifest.obj["kind"])
+        batch = tuple(h.id for h in hints if any((k.group, k.kind) == (kind.group, kind.kind) for k in h.policy.kinds))
+        if batch not in folders:
+            folders[batch] = root / f"{len(folders) + 1:03d}"
+            folders[batch].mkdir(parents=True)
         text = yaml.safe_dump(manifest.obj, sort_keys=False, allow_unicode=True)
-        (folder / f"{index:0{width}d}.yaml").write_text(text, encoding="utf-8")
+        (folders[batch] / f"{index:0{width}d}.yaml").write_text(text, encoding="utf-8")
+    return folders

@@ -63,10 +63,13 @@ def findings(root: Path, hint_ids: list[str], inputs: Path) -> EngineFindings:
         argv += ["-f", f"gatekeeper/{hint_id}/template.yaml", "-f", f"gatekeeper/{hint_id}/constraint.yaml"]
     done = run([*argv, "-f", str(inputs)], timeout=TIMEOUT, cwd=root)
     try:
-        results = json.loads(done.stdout) if done.stdout.strip() else []
+        # with nothing to report, gator prints `null` (or nothing) and exits 0
+        results = json.loads(done.stdout or "null")
     except json.JSONDecodeError:
-        results = None
-    if results is None or (done.returncode != 0 and not results):
+        results = False
+    if results is None and done.returncode == 0:
+        return report
+    if not isinstance(results, list) or (done.returncode != 0 and not results):
         report.error = f"gator test exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
         return report
     for result in results:

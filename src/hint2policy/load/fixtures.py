@@ -9,6 +9,7 @@ from typing import Any, Literal
 import yaml
 
 from hint2policy.errors import SpecError
+from hint2policy.kube import string_keys
 
 Verdict = Literal["pass", "fail"]
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -47,7 +48,7 @@ def _load_fixture(path: Path) -> Fixture:
         if doc is None:
             continue
         _check_object(path, index, doc)
-        objects.append(doc)
+        objects.append(string_keys(doc))
     if not objects:
         raise SpecError(path, 1, "<manifest>", "fixture holds no Kubernetes object")
     return Fixture(path, verdict, tuple(objects))

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from hint2policy.kube import CLUSTER_SCOPED, DEFAULT_NAMESPACE
+from hint2policy.kube import CLUSTER_SCOPED, DEFAULT_NAMESPACE, string_keys
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -26,6 +26,7 @@ class Manifest:
     obj: dict[str, Any]
     file: Path
     document: int
+    defaulted_namespace: bool = False  # the file named no namespace; the object was placed in default
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -108,7 +109,9 @@ def _not_an_object(doc: Any) -> str | None:
 
 
 def manifest(obj: dict[str, Any], file: Path, document: int) -> Manifest:
-    """A Manifest of obj, placed in the default namespace when it is namespaced and names none."""
-    if obj["kind"] not in CLUSTER_SCOPED and not obj["metadata"].get("namespace"):
-        obj = {**obj, "metadata": {**obj["metadata"], "namespace": DEFAULT_NAMESPACE}}
-    return Manifest(obj, file, document)
+    """A Manifest of obj (keys as strings), in the default namespace when it is namespaced and names none."""
+    obj = string_keys(obj)
+    if obj["kind"] in CLUSTER_SCOPED or obj["metadata"].get("namespace"):
+        return Manifest(obj, file, document)
+    obj = {**obj, "metadata": {**obj["metadata"], "namespace": DEFAULT_NAMESPACE}}
+    return Manifest(obj, file, document, defaulted_namespace=True)
