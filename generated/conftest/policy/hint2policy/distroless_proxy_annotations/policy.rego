@@ -1,0 +1,34 @@
+# METADATA
+# title: "Pods that override their proxy image must keep it distroless"
+# description: "A mesh installed with distroless proxies (see distroless-proxy-image) can be undone one pod at a time: Istio's injector takes the image type from the pod annotation sidecar.istio.io/proxyImageType before anything the installation set, and sidecar.istio.io/proxyImage replaces the whole proxy image reference. The hint flags a pod template whose sidecar.istio.io/proxyImageType is anything but distroless (debug or default put a shell and a package set back into that sidecar), or whose sidecar.istio.io/proxyImage does not name a distroless image (the reference must contain \"distroless\", as Istio's own distroless tags do: proxyv2:1.24.2-distroless). Pods without either annotation inherit the mesh-wide choice and are not this hint's concern. It warns, with medium severity, for the same reason as the installation hint: a debug sidecar is a legitimate short-lived troubleshooting tool, and it changes the attack surface of one pod, not what the mesh enforces. A custom image built distroless under a name without the word is flagged; rename the tag or accept the warning. kube-system and istio-system are excluded: their workloads are the platform's own and are managed with the installation."
+# custom:
+#   hint: distroless-proxy-annotations
+#   severity: medium
+#   source: hints/distroless-proxy-annotations/hint.yaml
+package hint2policy.distroless_proxy_annotations
+
+import data.lib.hint2policy.common
+import data.lib.hint2policy.distroless_proxy_annotations as hint
+
+_kinds := {{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}, {"group": "apps", "kind": "StatefulSet"}, {"group": "apps", "kind": "DaemonSet"}, {"group": "apps", "kind": "ReplicaSet"}, {"group": "batch", "kind": "Job"}, {"group": "batch", "kind": "CronJob"}}
+
+_excluded_namespaces := ["kube-system", "istio-system"]
+
+# METADATA
+# title: "Pods that override their proxy image must keep it distroless"
+# entrypoint: true
+warn contains result if {
+	common.matches(input, _kinds, _excluded_namespaces)
+	some msg in hint.violations(input)
+	result := {
+		"msg": msg,
+		"hint": "distroless-proxy-annotations",
+		"severity": "medium",
+		"resource": {
+			"apiVersion": common.get(input, ["apiVersion"]),
+			"kind": common.get(input, ["kind"]),
+			"namespace": common.get(input, ["metadata", "namespace"]),
+			"name": common.get(input, ["metadata", "name"]),
+		},
+	}
+}

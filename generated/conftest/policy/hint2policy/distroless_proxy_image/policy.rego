@@ -1,0 +1,34 @@
+# METADATA
+# title: "IstioOperator installs distroless proxy images"
+# description: "Distroless images hold only the proxy and the libraries it needs: no shell, no package manager, no debugging tools. Fewer packages mean fewer CVEs to patch, and an attacker who gets code execution in the sidecar finds no shell or curl to work with. The hint reads an IstioOperator the way Istio's injector builds the sidecar image (hub/proxyv2:tag plus an image type): the image type is values.global.variant, replaced by meshConfig.defaultConfig.image.imageType whenever meshConfig.defaultConfig.image is set at all (even without imageType), and a type replaces a -distroless or -debug suffix already in the tag. The resource is compliant when the resulting proxy image is distroless, that is when (1) spec.meshConfig.defaultConfig.image.imageType is distroless, or (2) meshConfig.defaultConfig.image is not set and spec.values.global.variant is distroless, or (3) the type left in effect is empty and spec.tag (a string; a numeric tag cannot carry the suffix) ends with -distroless. It is flagged when none holds: no variant and a plain tag (Istio's default, Debian-based images), variant or imageType debug or default, or a -distroless tag that an imageType of debug or default replaces. Not seen by this check: a full image reference in values.global.proxy.image, a mesh config given under spec.values.meshConfig instead of spec.meshConfig, and per-pod overrides (the distroless-proxy-annotations hint covers those). It is a warning of medium severity, not a denial: some teams deliberately run debug images (a shell and tools such as tcpdump or curl inside the sidecar) while diagnosing, some platforms or older releases ship no distroless build, and the image type does not change what the mesh enforces; an installer blocked in the middle of an incident is worse than a reported finding. IstioOperator resources are install-time configuration, usually in istio-system, so no namespace is excluded."
+# custom:
+#   hint: distroless-proxy-image
+#   severity: medium
+#   source: hints/distroless-proxy-image/hint.yaml
+package hint2policy.distroless_proxy_image
+
+import data.lib.hint2policy.common
+import data.lib.hint2policy.distroless_proxy_image as hint
+
+_kinds := {{"group": "install.istio.io", "kind": "IstioOperator"}}
+
+_excluded_namespaces := []
+
+# METADATA
+# title: "IstioOperator installs distroless proxy images"
+# entrypoint: true
+warn contains result if {
+	common.matches(input, _kinds, _excluded_namespaces)
+	some msg in hint.violations(input)
+	result := {
+		"msg": msg,
+		"hint": "distroless-proxy-image",
+		"severity": "medium",
+		"resource": {
+			"apiVersion": common.get(input, ["apiVersion"]),
+			"kind": common.get(input, ["kind"]),
+			"namespace": common.get(input, ["metadata", "namespace"]),
+			"name": common.get(input, ["metadata", "name"]),
+		},
+	}
+}

@@ -1,0 +1,39 @@
+# METADATA
+# title: "Istio installation resources use the current IstioOperator API version"
+# description: "istioctl and the Istio operator read installation settings only through the IstioOperator kind of install.istio.io, whose one and current version is v1alpha1. Istio 1.4 used a different kind, IstioControlPlane of install.istio.io/v1alpha2, whose fields (for example trafficManagement.components.pilot, or policy and telemetry feature blocks) were reorganised when IstioOperator replaced it in 1.5; current istioctl does not read it at all, so settings kept in that form are silently not applied. The hint flags any resource of the two kinds whose kind is not IstioOperator or whose apiVersion is not in allowedApiVersions (default install.istio.io/v1alpha1), so that stale manifests are caught in review or CI before an upgrade. Whether the fields inside an IstioOperator are current is checked by istio-operator-removed-fields. It denies with medium severity: an outdated installation manifest is never what the author wants, and rejecting it costs only a rewrite. No namespace is excluded: these resources normally live in istio-system."
+# custom:
+#   hint: istio-operator-api-version
+#   severity: medium
+#   source: hints/istio-operator-api-version/hint.yaml
+package hint2policy.istio_operator_api_version
+
+import data.lib.hint2policy.common
+import data.lib.hint2policy.istio_operator_api_version as hint
+
+_kinds := {{"group": "install.istio.io", "kind": "IstioOperator"}, {"group": "install.istio.io", "kind": "IstioControlPlane"}}
+
+_excluded_namespaces := []
+
+# Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
+default _overrides := {}
+
+_overrides := data.hint2policy.parameters["istio-operator-api-version"]
+
+# METADATA
+# title: "Istio installation resources use the current IstioOperator API version"
+# entrypoint: true
+deny contains result if {
+	common.matches(input, _kinds, _excluded_namespaces)
+	some msg in hint.violations(input, _overrides)
+	result := {
+		"msg": msg,
+		"hint": "istio-operator-api-version",
+		"severity": "medium",
+		"resource": {
+			"apiVersion": common.get(input, ["apiVersion"]),
+			"kind": common.get(input, ["kind"]),
+			"namespace": common.get(input, ["metadata", "namespace"]),
+			"name": common.get(input, ["metadata", "name"]),
+		},
+	}
+}

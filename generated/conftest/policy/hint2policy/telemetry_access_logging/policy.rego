@@ -1,0 +1,34 @@
+# METADATA
+# title: "Namespace- and mesh-wide Telemetry resources must not disable access logging"
+# description: "A Telemetry resource can switch Envoy access logs off: an spec.accessLogging entry with disabled: true stops logging, for the providers it names or for all of them, in both directions or only the one its match.mode selects. Without spec.selector (non-empty matchLabels), spec.targetRef or spec.targetRefs a Telemetry applies to every workload of its namespace, and in the root namespace (istio-system by default) to the whole mesh, including workloads added later; one resource then removes the traffic record that troubleshooting and incident review depend on, and it overrides whatever the platform enabled in meshConfig. The hint flags such a scope-wide Telemetry when any accessLogging entry is disabled. It deliberately lets workload-scoped Telemetries through: switching logs off for one selected workload (a chatty health-check proxy, a gateway whose requests are logged elsewhere) is a narrow, named and reviewable exception, and the Telemetry API is designed for exactly that inheritance (workload over namespace over root). A selector with an empty matchLabels matches every workload of the namespace, so it counts as scope-wide. It warns with medium severity: losing the logs of a whole namespace or mesh hides real traffic, but it breaks no traffic and can be a deliberate cost decision by the platform team. No namespace is excluded: a disabling Telemetry in istio-system is the widest of all."
+# custom:
+#   hint: telemetry-access-logging
+#   severity: medium
+#   source: hints/telemetry-access-logging/hint.yaml
+package hint2policy.telemetry_access_logging
+
+import data.lib.hint2policy.common
+import data.lib.hint2policy.telemetry_access_logging as hint
+
+_kinds := {{"group": "telemetry.istio.io", "kind": "Telemetry"}}
+
+_excluded_namespaces := []
+
+# METADATA
+# title: "Namespace- and mesh-wide Telemetry resources must not disable access logging"
+# entrypoint: true
+warn contains result if {
+	common.matches(input, _kinds, _excluded_namespaces)
+	some msg in hint.violations(input)
+	result := {
+		"msg": msg,
+		"hint": "telemetry-access-logging",
+		"severity": "medium",
+		"resource": {
+			"apiVersion": common.get(input, ["apiVersion"]),
+			"kind": common.get(input, ["kind"]),
+			"namespace": common.get(input, ["metadata", "namespace"]),
+			"name": common.get(input, ["metadata", "name"]),
+		},
+	}
+}

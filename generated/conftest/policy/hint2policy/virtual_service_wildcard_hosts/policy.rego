@@ -1,0 +1,34 @@
+# METADATA
+# title: "Prefer exact VirtualService hosts to wildcard hosts"
+# description: "A wildcard host (`*`, `*.example.com`, `*.svc.cluster.local`) makes a VirtualService apply to names its author may never have thought of, and because VirtualServices are not inherited, a more specific rule written later for one of those names silently replaces all of the wildcard's settings (retries, timeouts, fault injection, header rules) for that name instead of adding to them. The result depends on which other VirtualServices exist, which no single manifest shows. The hint flags every entry of spec.hosts that contains `*` and names it, in every namespace, which covers Kyverno's restrict-virtual-service-wildcard policy (same condition, no exclusions). It is a low-severity warning, not a denial: wildcards are legitimate and common on ingress (a VirtualService for `*.example.com` behind a wildcard certificate, the `*` catch-all of a gateway that routes on the Authority header, which gateway-tls-sni even offers as a remedy), so the hint asks for a review rather than forbidding them. Short hosts are virtual-service-fqdn-hosts' concern."
+# custom:
+#   hint: virtual-service-wildcard-hosts
+#   severity: low
+#   source: hints/virtual-service-wildcard-hosts/hint.yaml
+package hint2policy.virtual_service_wildcard_hosts
+
+import data.lib.hint2policy.common
+import data.lib.hint2policy.virtual_service_wildcard_hosts as hint
+
+_kinds := {{"group": "networking.istio.io", "kind": "VirtualService"}}
+
+_excluded_namespaces := []
+
+# METADATA
+# title: "Prefer exact VirtualService hosts to wildcard hosts"
+# entrypoint: true
+warn contains result if {
+	common.matches(input, _kinds, _excluded_namespaces)
+	some msg in hint.violations(input)
+	result := {
+		"msg": msg,
+		"hint": "virtual-service-wildcard-hosts",
+		"severity": "low",
+		"resource": {
+			"apiVersion": common.get(input, ["apiVersion"]),
+			"kind": common.get(input, ["kind"]),
+			"namespace": common.get(input, ["metadata", "namespace"]),
+			"name": common.get(input, ["metadata", "name"]),
+		},
+	}
+}

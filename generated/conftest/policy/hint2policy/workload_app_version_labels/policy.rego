@@ -1,0 +1,39 @@
+# METADATA
+# title: "Pod templates carry application name and version labels"
+# description: "Istio reads a workload's application name and version from its pod labels, in order of precedence service.istio.io/canonical-name, app.kubernetes.io/name, app for the name and service.istio.io/canonical-revision, app.kubernetes.io/version, version for the version. They become the canonical service and revision in every metric, trace and access log, in Kiali's graph, and they are what DestinationRule subsets usually select. Without them the name falls back to the workload's name and the version to \"latest\", so two versions of a service become indistinguishable in telemetry and a canary cannot be told apart from the stable release. The hint flags a pod template that has no label from appLabels or none from versionLabels (label keys; any value). Istio's sidecar injector writes the two canonical labels, with those fallback values, on every Pod it injects, so in a cluster the finding appears on the Deployment, StatefulSet, Job or other controller, where the labels belong, and on Pods that are not injected. The Kubernetes system namespaces and istio-system are excluded: their workloads are the platform's, not applications whose telemetry teams read. It is a low-severity warning: the mesh works without the labels; only its observability and version-based routing suffer."
+# custom:
+#   hint: workload-app-version-labels
+#   severity: low
+#   source: hints/workload-app-version-labels/hint.yaml
+package hint2policy.workload_app_version_labels
+
+import data.lib.hint2policy.common
+import data.lib.hint2policy.workload_app_version_labels as hint
+
+_kinds := {{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}, {"group": "apps", "kind": "StatefulSet"}, {"group": "apps", "kind": "DaemonSet"}, {"group": "apps", "kind": "ReplicaSet"}, {"group": "batch", "kind": "Job"}, {"group": "batch", "kind": "CronJob"}}
+
+_excluded_namespaces := ["kube-system", "kube-public", "kube-node-lease", "local-path-storage", "istio-system"]
+
+# Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
+default _overrides := {}
+
+_overrides := data.hint2policy.parameters["workload-app-version-labels"]
+
+# METADATA
+# title: "Pod templates carry application name and version labels"
+# entrypoint: true
+warn contains result if {
+	common.matches(input, _kinds, _excluded_namespaces)
+	some msg in hint.violations(input, _overrides)
+	result := {
+		"msg": msg,
+		"hint": "workload-app-version-labels",
+		"severity": "low",
+		"resource": {
+			"apiVersion": common.get(input, ["apiVersion"]),
+			"kind": common.get(input, ["kind"]),
+			"namespace": common.get(input, ["metadata", "namespace"]),
+			"name": common.get(input, ["metadata", "name"]),
+		},
+	}
+}

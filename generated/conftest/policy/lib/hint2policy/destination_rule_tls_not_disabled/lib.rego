@@ -1,0 +1,52 @@
+# METADATA
+# title: "DestinationRules must not disable TLS to their destinations"
+# description: "Istio's security best practices build on mutual TLS: Istio encrypts traffic with mutual TLS whenever possible (auto mTLS), and recommends strict mode so that it is always used. A DestinationRule whose tls.mode is DISABLE switches that off on the client side: every sidecar or gateway that sends to the rule's host (all of the mesh for a rule in the root namespace or with a wildcard host) sends plaintext, without a peer identity, and a server in PERMISSIVE mode accepts it. DISABLE is almost never needed: auto mTLS already sends plaintext to endpoints that have no sidecar, and traffic to hosts outside the mesh is not upgraded to mutual TLS in the first place. The hint flags DISABLE wherever a DestinationRule sets a TLS mode: spec.trafficPolicy.tls, every entry of spec.trafficPolicy.portLevelSettings, and the trafficPolicy of every subset with its own portLevelSettings (a subset's policy overrides the rule's, so a DISABLE there is the same downgrade for the traffic routed to it). This is a superset of Kyverno's enforce-tls-hosts-host-subnets, which only checks spec.trafficPolicy.tls.mode. One violation is reported per resource. SIMPLE, MUTUAL and ISTIO_MUTUAL pass here; whether SIMPLE and MUTUAL verify the server is destination-rule-tls-verify's concern. Severity is medium and the action warn: DISABLE is only half of a downgrade, because a server in STRICT mode refuses the plaintext connection (it fails closed; peer-authentication-strict covers that half), and there is a documented exception, a port that the server's sidecar does not intercept (traffic.sidecar.istio.io/excludeInboundPorts), where the client must not send mutual TLS and a port-level DISABLE is the fix. Such exceptions are reviewed, not blocked. No namespace is excluded: a DISABLE in istio-system applies to every namespace."
+# custom:
+#   hint: destination-rule-tls-not-disabled
+#   source: hints/destination-rule-tls-not-disabled/hint.yaml
+package lib.hint2policy.destination_rule_tls_not_disabled
+
+import data.lib.hint2policy.common
+
+# violations is the set of messages for every way subject breaks the hint.
+violations(subject) := {msg |
+	not _check_1(subject)
+	msg := sprintf("DestinationRule %v/%v sets tls.mode DISABLE (in trafficPolicy, a portLevelSettings entry or a subset): traffic to %v leaves the sidecar in plaintext", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(subject, ["spec", "host"])])
+}
+
+_check_1(subject) if {
+	_check_2(subject)
+	_check_3(subject)
+	_check_5(subject)
+}
+
+_check_2(subject) if common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) != "DISABLE"
+
+_check_3(subject) if {
+	every v_setting in common.list(common.get(subject, ["spec", "trafficPolicy", "portLevelSettings"])) {
+		_check_4(v_setting)
+	}
+}
+
+_check_4(v_setting) if common.get(v_setting, ["tls", "mode"]) != "DISABLE"
+
+_check_5(subject) if {
+	every v_subset in common.list(common.get(subject, ["spec", "subsets"])) {
+		_check_6(v_subset)
+	}
+}
+
+_check_6(v_subset) if {
+	_check_7(v_subset)
+	_check_8(v_subset)
+}
+
+_check_7(v_subset) if common.get(v_subset, ["trafficPolicy", "tls", "mode"]) != "DISABLE"
+
+_check_8(v_subset) if {
+	every v_setting in common.list(common.get(v_subset, ["trafficPolicy", "portLevelSettings"])) {
+		_check_9(v_setting)
+	}
+}
+
+_check_9(v_setting) if common.get(v_setting, ["tls", "mode"]) != "DISABLE"

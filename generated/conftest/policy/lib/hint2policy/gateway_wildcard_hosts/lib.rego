@@ -1,0 +1,23 @@
+# METADATA
+# title: "Gateway servers must not accept every host from every namespace"
+# description: "Istio's security best practices (section \"Avoid overly broad hosts configurations\", which the seed refers to) warn against Gateway servers whose hosts accept anything. A server host is `[namespace/]dnsName`, and it decides which VirtualServices may bind to the server: `*` (and its spelled-out form `*/*`) lets a VirtualService for any host, from any namespace, attach to the gateway, so any team that can write a VirtualService can publish an arbitrary domain, or take over one, on the edge of the mesh. The hint flags each server host that is exactly one of broadHosts (by default `*` and `*/*`) and names the server's port. Narrower forms that the best practice recommends pass: a specific name (`shop.example.com`), a wildcard domain (`*.example.com`), a name bound to one namespace (`shop/api.example.com`, `*/api.example.com`), and all hosts of one namespace (`shop/*`, `./*`). It warns rather than denies because a catch-all server is sometimes deliberate (a single-tenant gateway, a wildcard certificate that routes on the Authority header, or the istiod exposure gateway of multi-cluster installs, which uses `*` with PASSTHROUGH), and medium because the exposure is at the edge. It pulls against gateway-tls-sni, which accepts a `*` host as one way to serve clients that send no SNI: scope the catch-all to one namespace (`shop/*`) or annotate that gateway with `hint2policy.io/load-balancer-sets-sni: \"true\"` and list specific hosts to satisfy both. No namespace is excluded: ingress Gateways live in istio-system or an ingress namespace, which is precisely where a catch-all host matters."
+# custom:
+#   hint: gateway-wildcard-hosts
+#   source: hints/gateway-wildcard-hosts/hint.yaml
+package lib.hint2policy.gateway_wildcard_hosts
+
+import data.lib.hint2policy.common
+
+# Parameter defaults; a Constraint's parameters or conftest data override them.
+_defaults := {"broadHosts": ["*", "*/*"]}
+
+# violations is the set of messages for every way subject breaks the hint (overrides: parameter values).
+violations(subject, overrides) := {msg |
+	params := object.union(_defaults, overrides)
+	some v_server in common.list(common.get(subject, ["spec", "servers"]))
+	some v_host in common.list(common.get(v_server, ["hosts"]))
+	not _check_1(params, v_host)
+	msg := sprintf("Gateway %v/%v: the server on port %v accepts every host (%v), so any VirtualService in any namespace can bind to it; list specific hosts or scope them to a namespace (e.g. shop/*)", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(v_server, ["port", "number"]), v_host])
+}
+
+_check_1(params, v_host) if not v_host in params.broadHosts
