@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hint2policy.audit import ENGINES, audit
+from hint2policy.audit import ENGINES, AuditRun, audit
 from hint2policy.catalog import load_catalog
 from hint2policy.load.manifests import Manifest, load_manifests, manifest
 from hint2policy.render.fixtures import cases
@@ -38,6 +38,20 @@ def test_audit_of_every_fixture_matches_its_verdict_in_every_engine() -> None:
             }
             wrong = sorted((batch[key][0], *key) for key in batch if (key in flagged) != (batch[key][1] == "fail"))
             assert not wrong, f"{engine}: {wrong[:10]}"
+        _assert_same_messages(run)
+
+
+def _assert_same_messages(run: AuditRun) -> None:
+    """Every engine says the same words about the same object.
+
+    Rego reports one message per violation; Kyverno's CEL rule joins them with
+    "; " into one, so both sides are compared as sets of "; "-separated parts.
+    """
+    said: dict[str, dict[tuple[str, str, str, str], set[str]]] = {e: {} for e in ENGINES}
+    for engine in ENGINES:
+        for f in run.findings(engine):
+            said[engine].setdefault((f.hint, f.kind, f.namespace, f.name), set()).update(f.message.split("; "))
+    assert said["conftest"] == said["gator"] == said["kyverno"]
 
 
 def test_manifests_are_read_whole_and_nothing_is_dropped(tmp_path: Path) -> None:

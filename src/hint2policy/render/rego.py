@@ -156,12 +156,13 @@ class RegoRenderer:
             if isinstance(part, str):
                 fmt += escape.rego_format(part)
                 continue
-            fmt += "%v"
+            # common.text: a missing field prints "" as in CEL, not "null"
+            fmt += "%s"
             if isinstance(part, ir.Builtin):
                 path = ["kind"] if part.name == "kind" else ["metadata", part.name]
-                values.append(f"common.get({self.obj}, {escape.rego_value(path)})")
+                values.append(f"common.text(common.get({self.obj}, {escape.rego_value(path)}))")
             else:
-                values.append(self.ref(part))
+                values.append(f"common.text({self.ref(part)})")
         if not values:
             return escape.rego_str(fmt.replace("%%", "%"))
         return f"sprintf({escape.rego_str(fmt)}, [{', '.join(values)}])"

@@ -17,7 +17,7 @@ violations(obj, overrides) := {msg |
 	some subject in common.pod_templates(obj)
 	some v_container in common.list(common.get(subject, ["spec", "containers"]))
 	not _check_1(subject, params, v_container)
-	msg := sprintf("%v %v/%v: container %v runs as UID 1337, which Istio reserves for the sidecar proxy; its outbound traffic bypasses the sidecar: use another UID", [common.get(obj, ["kind"]), common.get(obj, ["metadata", "namespace"]), common.get(obj, ["metadata", "name"]), common.get(v_container, ["name"])])
+	msg := sprintf("%s %s/%s: container %s runs as UID 1337, which Istio reserves for the sidecar proxy; its outbound traffic bypasses the sidecar: use another UID", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"])), common.text(common.get(v_container, ["name"]))])
 }
 
 _check_1(_, params, v_container) if _check_2(params, v_container)

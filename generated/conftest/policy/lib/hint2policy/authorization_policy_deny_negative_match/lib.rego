@@ -12,7 +12,7 @@ import data.lib.hint2policy.common
 violations(subject) := {msg |
 	some v_rule in common.list(common.get(subject, ["spec", "rules"]))
 	not _check_1(subject, v_rule)
-	msg := sprintf("AuthorizationPolicy %v/%v (DENY) has a rule with positive matching (principals, namespaces, paths, values, ...): requests the list does not foresee are not denied; prefer not- fields (DENY-with-negative-matching) or a positive ALLOW", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("AuthorizationPolicy %s/%s (DENY) has a rule with positive matching (principals, namespaces, paths, values, ...): requests the list does not foresee are not denied; prefer not- fields (DENY-with-negative-matching) or a positive ALLOW", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject, _) if _check_2(subject)

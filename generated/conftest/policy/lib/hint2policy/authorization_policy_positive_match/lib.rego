@@ -12,7 +12,7 @@ import data.lib.hint2policy.common
 violations(subject) := {msg |
 	some v_rule in common.list(common.get(subject, ["spec", "rules"]))
 	not _check_1(subject, v_rule)
-	msg := sprintf("AuthorizationPolicy %v/%v (ALLOW) has a rule with negative matching (a not- field in from, to or when): requests the not-list does not foresee are allowed; list what is allowed instead", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("AuthorizationPolicy %s/%s (ALLOW) has a rule with negative matching (a not- field in from, to or when): requests the not-list does not foresee are allowed; list what is allowed instead", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject, _) if _check_2(subject)

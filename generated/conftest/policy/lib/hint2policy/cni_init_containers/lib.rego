@@ -17,7 +17,7 @@ violations(obj, overrides) := {msg |
 	some subject in common.pod_templates(obj)
 	some v_init in common.list(common.get(subject, ["spec", "initContainers"]))
 	not _check_1(subject, params, v_init)
-	msg := sprintf("%v %v/%v: init container %v runs before the Istio sidecar, and under Istio CNI its traffic is redirected to a proxy that is not running yet; run it as UID 1337, exclude its destinations (traffic.sidecar.istio.io/excludeOutboundIPRanges or excludeOutboundPorts), or use native sidecars", [common.get(obj, ["kind"]), common.get(obj, ["metadata", "namespace"]), common.get(obj, ["metadata", "name"]), common.get(v_init, ["name"])])
+	msg := sprintf("%s %s/%s: init container %s runs before the Istio sidecar, and under Istio CNI its traffic is redirected to a proxy that is not running yet; run it as UID 1337, exclude its destinations (traffic.sidecar.istio.io/excludeOutboundIPRanges or excludeOutboundPorts), or use native sidecars", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"])), common.text(common.get(v_init, ["name"]))])
 }
 
 _check_1(_, params, v_init) if _check_2(params, v_init)

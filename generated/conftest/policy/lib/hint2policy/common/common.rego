@@ -25,6 +25,16 @@ has_size(x) if is_array(x)
 
 has_size(x) if is_object(x)
 
+# text is x as message text: a string as it is, null (a missing field) as "", anything else printed.
+text(x) := x if is_string(x)
+
+text(x) := "" if is_null(x)
+
+text(x) := sprintf("%v", [x]) if {
+	not is_string(x)
+	not is_null(x)
+}
+
 # api_group is the group of obj's apiVersion ("" for the core group).
 api_group(obj) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
 	parts := split(get(obj, ["apiVersion"]), "/")

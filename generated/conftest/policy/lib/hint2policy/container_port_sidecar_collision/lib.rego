@@ -18,7 +18,7 @@ violations(obj, overrides) := {msg |
 	some v_container in common.list(common.get(subject, ["spec", "containers"]))
 	some v_port in common.list(common.get(v_container, ["ports"]))
 	not _check_1(params, v_container, v_port)
-	msg := sprintf("%v %v/%v: container %v declares containerPort %v, a port the Istio sidecar uses; move the application to another port", [common.get(obj, ["kind"]), common.get(obj, ["metadata", "namespace"]), common.get(obj, ["metadata", "name"]), common.get(v_container, ["name"]), common.get(v_port, ["containerPort"])])
+	msg := sprintf("%s %s/%s: container %s declares containerPort %s, a port the Istio sidecar uses; move the application to another port", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"])), common.text(common.get(v_container, ["name"])), common.text(common.get(v_port, ["containerPort"]))])
 }
 
 _check_1(params, v_container, _) if _check_2(params, v_container)

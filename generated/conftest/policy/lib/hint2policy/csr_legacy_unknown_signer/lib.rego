@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("%v %v requests certificates from the kubernetes.io/legacy-unknown signer (spec.signerName or istiod's K8S_SIGNER), whose handling of X.509 extensions depends on the distribution and which Kubernetes 1.22+ no longer accepts: name a defined signer", [common.get(subject, ["kind"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("%s %s requests certificates from the kubernetes.io/legacy-unknown signer (spec.signerName or istiod's K8S_SIGNER), whose handling of X.509 extensions depends on the distribution and which Kubernetes 1.22+ no longer accepts: name a defined signer", [common.text(common.get(subject, ["kind"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject) if {

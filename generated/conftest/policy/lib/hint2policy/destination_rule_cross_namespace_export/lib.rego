@@ -15,7 +15,7 @@ _defaults := {"trustedNamespaces": ["istio-system"]}
 violations(subject, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	not _check_1(subject, params)
-	msg := sprintf("DestinationRule %v/%v configures %v, a Service of another namespace, but is visible outside %v; restrict it with spec.exportTo: [\".\"]", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(subject, ["spec", "host"]), common.get(subject, ["metadata", "namespace"])])
+	msg := sprintf("DestinationRule %s/%s configures %s, a Service of another namespace, but is visible outside %s; restrict it with spec.exportTo: [\".\"]", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["spec", "host"])), common.text(common.get(subject, ["metadata", "namespace"]))])
 }
 
 _check_1(subject, params) if _check_2(subject, params)

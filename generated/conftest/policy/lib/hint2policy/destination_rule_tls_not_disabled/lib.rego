@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("DestinationRule %v/%v sets tls.mode DISABLE (in trafficPolicy, a portLevelSettings entry or a subset): traffic to %v leaves the sidecar in plaintext", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(subject, ["spec", "host"])])
+	msg := sprintf("DestinationRule %s/%s sets tls.mode DISABLE (in trafficPolicy, a portLevelSettings entry or a subset): traffic to %s leaves the sidecar in plaintext", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["spec", "host"]))])
 }
 
 _check_1(subject) if {

@@ -15,7 +15,7 @@ _defaults := {"caRequiredModes": ["SIMPLE", "MUTUAL"], "sanRequiredModes": []}
 violations(subject, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	not _check_1(subject, params)
-	msg := sprintf("DestinationRule %v/%v originates TLS (SIMPLE or MUTUAL) to %v without verifying the server: set caCertificates or credentialName (and subjectAltNames where required) and remove insecureSkipVerify: true", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(subject, ["spec", "host"])])
+	msg := sprintf("DestinationRule %s/%s originates TLS (SIMPLE or MUTUAL) to %s without verifying the server: set caCertificates or credentialName (and subjectAltNames where required) and remove insecureSkipVerify: true", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["spec", "host"]))])
 }
 
 _check_1(subject, params) if {

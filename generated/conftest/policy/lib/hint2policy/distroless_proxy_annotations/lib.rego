@@ -12,7 +12,7 @@ import data.lib.hint2policy.common
 violations(obj) := {msg |
 	some subject in common.pod_templates(obj)
 	not _check_1(subject)
-	msg := sprintf("%v %v/%v overrides its Istio proxy image with a non-distroless one (sidecar.istio.io/proxyImageType or sidecar.istio.io/proxyImage): use distroless or drop the override", [common.get(obj, ["kind"]), common.get(obj, ["metadata", "namespace"]), common.get(obj, ["metadata", "name"])])
+	msg := sprintf("%s %s/%s overrides its Istio proxy image with a non-distroless one (sidecar.istio.io/proxyImageType or sidecar.istio.io/proxyImage): use distroless or drop the override", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"]))])
 }
 
 _check_1(subject) if {

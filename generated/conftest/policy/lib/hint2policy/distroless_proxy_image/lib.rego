@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("IstioOperator %v/%v does not install distroless proxy images: set spec.values.global.variant (or meshConfig.defaultConfig.image.imageType) to distroless, or use a -distroless tag", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("IstioOperator %s/%s does not install distroless proxy images: set spec.values.global.variant (or meshConfig.defaultConfig.image.imageType) to distroless, or use a -distroless tag", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject) if _check_2(subject)

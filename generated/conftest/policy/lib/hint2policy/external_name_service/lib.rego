@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("Service %v/%v is of type ExternalName (-> %v): register the external host with a ServiceEntry instead", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(subject, ["spec", "externalName"])])
+	msg := sprintf("Service %s/%s is of type ExternalName (-> %s): register the external host with a ServiceEntry instead", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["spec", "externalName"]))])
 }
 
 _check_1(subject) if common.get(subject, ["spec", "type"]) != "ExternalName"

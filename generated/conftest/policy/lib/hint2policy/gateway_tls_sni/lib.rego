@@ -12,7 +12,7 @@ import data.lib.hint2policy.common
 violations(subject) := {msg |
 	some v_server in common.list(common.get(subject, ["spec", "servers"]))
 	not _check_1(subject, v_server)
-	msg := sprintf("Gateway %v/%v: server on port %v terminates TLS (%v) for specific hosts only, so a load balancer that re-originates TLS without SNI gets an empty reply; serve '*' with a wildcard certificate or annotate hint2policy.io/load-balancer-sets-sni: \"true\"", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(v_server, ["port", "number"]), common.get(v_server, ["tls", "mode"])])
+	msg := sprintf("Gateway %s/%s: server on port %s terminates TLS (%s) for specific hosts only, so a load balancer that re-originates TLS without SNI gets an empty reply; serve '*' with a wildcard certificate or annotate hint2policy.io/load-balancer-sets-sni: \"true\"", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(v_server, ["port", "number"])), common.text(common.get(v_server, ["tls", "mode"]))])
 }
 
 _check_1(_, v_server) if _check_2(v_server)

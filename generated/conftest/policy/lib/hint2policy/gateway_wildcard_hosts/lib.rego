@@ -17,7 +17,7 @@ violations(subject, overrides) := {msg |
 	some v_server in common.list(common.get(subject, ["spec", "servers"]))
 	some v_host in common.list(common.get(v_server, ["hosts"]))
 	not _check_1(params, v_host)
-	msg := sprintf("Gateway %v/%v: the server on port %v accepts every host (%v), so any VirtualService in any namespace can bind to it; list specific hosts or scope them to a namespace (e.g. shop/*)", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(v_server, ["port", "number"]), v_host])
+	msg := sprintf("Gateway %s/%s: the server on port %s accepts every host (%s), so any VirtualService in any namespace can bind to it; list specific hosts or scope them to a namespace (e.g. shop/*)", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(v_server, ["port", "number"])), common.text(v_host)])
 }
 
 _check_1(params, v_host) if not v_host in params.broadHosts

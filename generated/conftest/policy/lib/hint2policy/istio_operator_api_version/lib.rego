@@ -15,7 +15,7 @@ _defaults := {"allowedApiVersions": ["install.istio.io/v1alpha1"]}
 violations(subject, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	not _check_1(subject, params)
-	msg := sprintf("%v %v/%v does not use the current IstioOperator API (kind IstioOperator, apiVersion in allowedApiVersions): migrate it before Istio ignores it", [common.get(subject, ["kind"]), common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("%s %s/%s does not use the current IstioOperator API (kind IstioOperator, apiVersion in allowedApiVersions): migrate it before Istio ignores it", [common.text(common.get(subject, ["kind"])), common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject, params) if {

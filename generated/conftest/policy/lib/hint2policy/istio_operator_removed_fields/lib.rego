@@ -15,7 +15,7 @@ _defaults := {"removedComponents": ["policy", "telemetry", "citadel", "galley", 
 violations(subject, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	not _check_1(subject, params)
-	msg := sprintf("IstioOperator %v/%v sets fields that Istio's operator API removed or deprecated (spec, components, values, values.global, values.global.proxy or values.pilot): move them to their replacements (see the hint's remediation table)", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("IstioOperator %s/%s sets fields that Istio's operator API removed or deprecated (spec, components, values, values.global, values.global.proxy or values.pilot): move them to their replacements (see the hint's remediation table)", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject, params) if {

@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("IstioOperator %v/%v does not enable Envoy access logging mesh-wide (meshConfig.accessLogFile, enableEnvoyAccessLogService or defaultProviders.accessLogging); ignore this if a Telemetry resource enables it", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("IstioOperator %s/%s does not enable Envoy access logging mesh-wide (meshConfig.accessLogFile, enableEnvoyAccessLogService or defaultProviders.accessLogging); ignore this if a Telemetry resource enables it", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject) if _check_2(subject)

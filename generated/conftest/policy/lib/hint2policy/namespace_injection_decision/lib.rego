@@ -15,7 +15,7 @@ _defaults := {"dataplaneModes": ["ambient", "none"], "injectionValues": ["enable
 violations(subject, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	not _check_1(subject, params)
-	msg := sprintf("Namespace %v states no Istio data-plane decision: label it istio-injection=enabled or =disabled, istio.io/rev=<revision>, or istio.io/dataplane-mode=ambient or =none", [common.get(subject, ["metadata", "name"])])
+	msg := sprintf("Namespace %s states no Istio data-plane decision: label it istio-injection=enabled or =disabled, istio.io/rev=<revision>, or istio.io/dataplane-mode=ambient or =none", [common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject, params) if _check_2(subject, params)

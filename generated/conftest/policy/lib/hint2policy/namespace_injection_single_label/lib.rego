@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("Namespace %v has competing Istio data-plane labels (istio-injection=enabled with istio.io/rev or istio.io/dataplane-mode, or istio.io/rev with istio.io/dataplane-mode): keep exactly one", [common.get(subject, ["metadata", "name"])])
+	msg := sprintf("Namespace %s has competing Istio data-plane labels (istio-injection=enabled with istio.io/rev or istio.io/dataplane-mode, or istio.io/rev with istio.io/dataplane-mode): keep exactly one", [common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject) if not _check_2(subject)

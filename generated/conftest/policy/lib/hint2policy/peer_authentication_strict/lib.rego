@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("PeerAuthentication %v/%v lets plaintext in: spec.mtls.mode or a port of spec.portLevelMtls is not STRICT or UNSET (PERMISSIVE or DISABLE)", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("PeerAuthentication %s/%s lets plaintext in: spec.mtls.mode or a port of spec.portLevelMtls is not STRICT or UNSET (PERMISSIVE or DISABLE)", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject) if {

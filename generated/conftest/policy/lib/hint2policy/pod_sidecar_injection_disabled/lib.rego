@@ -16,7 +16,7 @@ violations(obj, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	some subject in common.pod_templates(obj)
 	not _check_1(subject, params)
-	msg := sprintf("%v %v/%v disables Istio sidecar injection with the sidecar.istio.io/inject label or annotation: the pod runs outside the mesh (no mTLS, no identity-based authorization, no telemetry)", [common.get(obj, ["kind"]), common.get(obj, ["metadata", "namespace"]), common.get(obj, ["metadata", "name"])])
+	msg := sprintf("%s %s/%s disables Istio sidecar injection with the sidecar.istio.io/inject label or annotation: the pod runs outside the mesh (no mTLS, no identity-based authorization, no telemetry)", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"]))])
 }
 
 _check_1(subject, params) if {

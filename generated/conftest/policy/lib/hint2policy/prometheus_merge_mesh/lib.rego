@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("IstioOperator %v/%v leaves Prometheus metrics merging on (meshConfig.enablePrometheusMerge is not false): application metrics are served in plaintext on the sidecar's port 15020; disable it where they are sensitive", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("IstioOperator %s/%s leaves Prometheus metrics merging on (meshConfig.enablePrometheusMerge is not false): application metrics are served in plaintext on the sidecar's port 15020; disable it where they are sensitive", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject) if common.get(subject, ["spec", "meshConfig", "enablePrometheusMerge"]) == false

@@ -16,7 +16,7 @@ violations(obj, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	some subject in common.pod_templates(obj)
 	not _check_1(subject, params)
-	msg := sprintf("%v %v/%v is marked as having sensitive metrics but does not set prometheus.istio.io/merge-metrics: \"false\": Istio would re-serve its metrics in plaintext on the sidecar's port 15020", [common.get(obj, ["kind"]), common.get(obj, ["metadata", "namespace"]), common.get(obj, ["metadata", "name"])])
+	msg := sprintf("%s %s/%s is marked as having sensitive metrics but does not set prometheus.istio.io/merge-metrics: \"false\": Istio would re-serve its metrics in plaintext on the sidecar's port 15020", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"]))])
 }
 
 _check_1(subject, params) if _check_2(subject, params)

@@ -13,7 +13,7 @@ violations(obj) := {msg |
 	some subject in common.pod_templates(obj)
 	some v_container in common.list(common.get(subject, ["spec", "containers"]))
 	not _check_1(v_container)
-	msg := sprintf("%v %v/%v: container %v has a network (HTTP, TCP or gRPC) readiness probe; the kubelet's probe is plaintext, so prefer an exec probe", [common.get(obj, ["kind"]), common.get(obj, ["metadata", "namespace"]), common.get(obj, ["metadata", "name"]), common.get(v_container, ["name"])])
+	msg := sprintf("%s %s/%s: container %s has a network (HTTP, TCP or gRPC) readiness probe; the kubelet's probe is plaintext, so prefer an exec probe", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"])), common.text(common.get(v_container, ["name"]))])
 }
 
 _check_1(v_container) if {

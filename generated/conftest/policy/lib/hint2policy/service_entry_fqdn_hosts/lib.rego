@@ -12,7 +12,7 @@ import data.lib.hint2policy.common
 violations(subject) := {msg |
 	some v_host in common.list(common.get(subject, ["spec", "hosts"]))
 	not _check_1(v_host)
-	msg := sprintf("ServiceEntry %v/%v has the short host %v: use a fully qualified domain name (one containing a '.')", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), v_host])
+	msg := sprintf("ServiceEntry %s/%s has the short host %s: use a fully qualified domain name (one containing a '.')", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host)])
 }
 
 _check_1(v_host) if {

@@ -15,7 +15,7 @@ _defaults := {"approvedNamespaces": ["istio-system", "istio-egress"]}
 violations(subject, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	not _check_1(subject, params)
-	msg := sprintf("ServiceEntry %v/%v is outside the approved egress namespaces and is not limited to its own namespace (spec.exportTo: [\".\"]): it opens its hosts to other namespaces", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("ServiceEntry %s/%s is outside the approved egress namespaces and is not limited to its own namespace (spec.exportTo: [\".\"]): it opens its hosts to other namespaces", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject, params) if _check_2(subject, params)

@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("ServiceEntry %v/%v uses resolution NONE (explicitly or by default) without limiting spec.addresses to CIDR blocks: it lets traffic through to any IP on its ports", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("ServiceEntry %s/%s uses resolution NONE (explicitly or by default) without limiting spec.addresses to CIDR blocks: it lets traffic through to any IP on its ports", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject) if _check_2(subject)

@@ -16,7 +16,7 @@ violations(subject, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	some v_port in common.list(common.get(subject, ["spec", "ports"]))
 	not _check_1(subject, params, v_port)
-	msg := sprintf("Service %v/%v: port %v declares no protocol Istio recognises, by appProtocol (which takes precedence) or by name; name it <protocol>[-suffix] (http, grpc, tcp, ...) or set a known appProtocol, or Istio falls back to protocol sniffing", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(v_port, ["port"])])
+	msg := sprintf("Service %s/%s: port %s declares no protocol Istio recognises, by appProtocol (which takes precedence) or by name; name it <protocol>[-suffix] (http, grpc, tcp, ...) or set a known appProtocol, or Istio falls back to protocol sniffing", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(v_port, ["port"]))])
 }
 
 _check_1(subject, _, _) if _check_2(subject)

@@ -17,7 +17,7 @@ violations(obj, overrides) := {msg |
 	some subject in common.pod_templates(obj)
 	some v_key in common.keys(common.get(subject, ["metadata", "annotations"]))
 	not _check_1(subject, params, v_key)
-	msg := sprintf("%v %v/%v sets the Istio annotation %v, which overrides mesh-level sidecar settings: remove it or have the platform team allowlist it", [common.get(obj, ["kind"]), common.get(obj, ["metadata", "namespace"]), common.get(obj, ["metadata", "name"]), v_key])
+	msg := sprintf("%s %s/%s sets the Istio annotation %s, which overrides mesh-level sidecar settings: remove it or have the platform team allowlist it", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"])), common.text(v_key)])
 }
 
 _check_1(subject, params, v_key) if not _check_2(subject, params, v_key)

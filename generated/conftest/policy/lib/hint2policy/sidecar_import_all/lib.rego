@@ -17,7 +17,7 @@ violations(subject, overrides) := {msg |
 	some v_listener in common.list(common.get(subject, ["spec", "egress"]))
 	some v_host in common.list(common.get(v_listener, ["hosts"]))
 	not _check_1(subject, params, v_host)
-	msg := sprintf("Sidecar %v/%v applies to the whole namespace and imports %v in egress.hosts: that overrides the global default Sidecar with no restriction at all; list the namespaces or hosts it needs", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), v_host])
+	msg := sprintf("Sidecar %s/%s applies to the whole namespace and imports %s in egress.hosts: that overrides the global default Sidecar with no restriction at all; list the namespaces or hosts it needs", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host)])
 }
 
 _check_1(subject, _, _) if _check_2(subject)

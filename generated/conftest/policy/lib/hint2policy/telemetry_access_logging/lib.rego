@@ -11,7 +11,7 @@ import data.lib.hint2policy.common
 # violations is the set of messages for every way subject breaks the hint.
 violations(subject) := {msg |
 	not _check_1(subject)
-	msg := sprintf("Telemetry %v/%v disables access logging for every workload in its scope (it has no selector or targetRefs): remove the disabled entry or narrow it to named workloads", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"])])
+	msg := sprintf("Telemetry %s/%s disables access logging for every workload in its scope (it has no selector or targetRefs): remove the disabled entry or narrow it to named workloads", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
 _check_1(subject) if _check_2(subject)

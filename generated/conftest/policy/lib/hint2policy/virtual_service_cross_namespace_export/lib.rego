@@ -15,7 +15,7 @@ _defaults := {"trustedNamespaces": ["istio-system"]}
 violations(subject, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	not _check_1(subject, params)
-	msg := sprintf("VirtualService %v/%v configures a Service of another namespace but is visible outside %v; restrict it with spec.exportTo: [\".\"] so it cannot override the owner's routing for other clients", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(subject, ["metadata", "namespace"])])
+	msg := sprintf("VirtualService %s/%s configures a Service of another namespace but is visible outside %s; restrict it with spec.exportTo: [\".\"] so it cannot override the owner's routing for other clients", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["metadata", "namespace"]))])
 }
 
 _check_1(subject, params) if _check_2(subject, params)

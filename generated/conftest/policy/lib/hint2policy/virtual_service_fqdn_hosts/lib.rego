@@ -12,7 +12,7 @@ import data.lib.hint2policy.common
 violations(subject) := {msg |
 	some v_host in common.list(common.get(subject, ["spec", "hosts"]))
 	not _check_1(v_host)
-	msg := sprintf("VirtualService %v/%v has the short host %v: Istio expands it with the VirtualService's namespace, so use a fully qualified name (e.g. %v.<namespace>.svc.cluster.local)", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), v_host, v_host])
+	msg := sprintf("VirtualService %s/%s has the short host %s: Istio expands it with the VirtualService's namespace, so use a fully qualified name (e.g. %s.<namespace>.svc.cluster.local)", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host), common.text(v_host)])
 }
 
 _check_1(v_host) if _check_2(v_host)

@@ -13,7 +13,7 @@ violations(subject) := {msg |
 	some v_route in common.list(common.get(subject, ["spec", "http"]))
 	some v_condition in common.list(common.get(v_route, ["match"]))
 	not _check_1(v_condition)
-	msg := sprintf("VirtualService %v/%v matches the URI with the regular expression %v: prefer exact or prefix matches", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), common.get(v_condition, ["uri", "regex"])])
+	msg := sprintf("VirtualService %s/%s matches the URI with the regular expression %s: prefer exact or prefix matches", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(v_condition, ["uri", "regex"]))])
 }
 
 _check_1(v_condition) if common.get(v_condition, ["uri", "regex"]) == null

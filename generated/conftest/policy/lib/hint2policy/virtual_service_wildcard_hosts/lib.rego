@@ -12,7 +12,7 @@ import data.lib.hint2policy.common
 violations(subject) := {msg |
 	some v_host in common.list(common.get(subject, ["spec", "hosts"]))
 	not _check_1(v_host)
-	msg := sprintf("VirtualService %v/%v has the wildcard host %v: a more specific VirtualService for a matching name replaces all of its settings; prefer exact hosts", [common.get(subject, ["metadata", "namespace"]), common.get(subject, ["metadata", "name"]), v_host])
+	msg := sprintf("VirtualService %s/%s has the wildcard host %s: a more specific VirtualService for a matching name replaces all of its settings; prefer exact hosts", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host)])
 }
 
 _check_1(v_host) if not _check_2(v_host)

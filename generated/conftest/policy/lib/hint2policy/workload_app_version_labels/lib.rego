@@ -16,7 +16,7 @@ violations(obj, overrides) := {msg |
 	params := object.union(_defaults, overrides)
 	some subject in common.pod_templates(obj)
 	not _check_1(subject, params)
-	msg := sprintf("%v %v/%v: the pod template lacks an application label (app or app.kubernetes.io/name) or a version label (version or app.kubernetes.io/version); Istio telemetry falls back to the workload name and version 'latest'", [common.get(obj, ["kind"]), common.get(obj, ["metadata", "namespace"]), common.get(obj, ["metadata", "name"])])
+	msg := sprintf("%s %s/%s: the pod template lacks an application label (app or app.kubernetes.io/name) or a version label (version or app.kubernetes.io/version); Istio telemetry falls back to the workload name and version 'latest'", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"]))])
 }
 
 _check_1(subject, params) if {
