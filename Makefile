@@ -24,8 +24,8 @@ engines: install
 	$(BIN)/hint2policy tools install
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 check: install
 	$(BIN)/hint2policy generate --check
