@@ -10,6 +10,7 @@ from hint2policy.audit import ENGINES, AuditRun, audit
 from hint2policy.catalog import load_catalog
 from hint2policy.load.manifests import Manifest, load_manifests, manifest
 from hint2policy.render.fixtures import cases
+from hint2policy.render.kyverno import identity
 from tests.conftest import HINTS
 
 
@@ -19,7 +20,7 @@ def test_audit_of_every_fixture_matches_its_verdict_in_every_engine() -> None:
     # Fixtures of different hints may name the same object; each batch holds an object once,
     # so that a finding names exactly one fixture (names are kept: some hints read them).
     batches: list[dict[tuple[str, str, str], tuple[str, str, Manifest]]] = []
-    for hint in hints:
+    for hint in (h for h in hints if not h.policy.cross_resource):
         # each fixture as written (`test` already runs a Pod as every workload kind)
         for case in (c for c in cases(hint) if c.kind in {o["kind"] for o in c.source.objects}):
             found = manifest(case.obj, case.source.path, 1)
@@ -39,6 +40,25 @@ def test_audit_of_every_fixture_matches_its_verdict_in_every_engine() -> None:
             wrong = sorted((batch[key][0], *key) for key in batch if (key in flagged) != (batch[key][1] == "fail"))
             assert not wrong, f"{engine}: {wrong[:10]}"
         _assert_same_messages(run)
+
+
+@pytest.mark.usefixtures("engines")
+def test_audit_of_each_scenario_flags_its_object_and_the_engines_agree_on_the_rest() -> None:
+    """A cross-resource fixture audited as a whole set: the reviewed object gets its verdict,
+    and every engine reports the same objects (both sides of a conflict) with the same words."""
+    hints = [h for h in load_catalog([HINTS]).hints if h.policy.cross_resource]
+    assert hints, "the catalog has cross-resource hints"
+    for hint in hints:
+        for case in cases(hint):
+            # one object per identity, as in a cluster: an older version of the subject is replaced
+            objects = [case.obj, *(o for o in case.inventory if identity(o) != identity(case.obj))]
+            run = audit([hint], [manifest(o, case.source.path, i) for i, o in enumerate(objects, 1)])
+            assert not run.errors, (case.source.path, run.errors)
+            subject = (case.kind, case.namespace, case.obj["metadata"]["name"])
+            for engine in ENGINES:
+                flagged = {(f.kind, f.namespace, f.name) for f in run.findings(engine)}
+                assert (subject in flagged) == (case.verdict == "fail"), (engine, case.source.path, flagged)
+            _assert_same_messages(run)
 
 
 def _assert_same_messages(run: AuditRun) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from hint2policy.catalog import load_catalog
 from hint2policy.generate import build_tree
+from hint2policy.render.fixtures import cases
 from tests.conftest import HINTS, REPO, invoke
 
 
@@ -51,9 +52,16 @@ def test_every_hint_has_every_target(tmp_path: Path) -> None:
             f"gatekeeper/{hint.id}/constraint.yaml",
             f"gatekeeper/{hint.id}/suite.yaml",
             f"kyverno/{hint.id}/policy.yaml",
-            f"kyverno/{hint.id}/kyverno-test.yaml",
         ):
             assert path in tree, path
+        if not hint.policy.cross_resource:
+            assert f"kyverno/{hint.id}/kyverno-test.yaml" in tree
+            continue
+        # a cross-resource hint: a Test per scenario, with the cluster it runs in
+        for case in cases(hint):
+            assert f"kyverno/{hint.id}/{case.name}/kyverno-test.yaml" in tree
+            assert f"kyverno/{hint.id}/{case.name}/cluster.yaml" in tree
+        assert "gatekeeper/sync/syncset.yaml" in tree and "gatekeeper/sync/config.yaml" in tree
 
 
 def test_gatekeeper_template_carries_the_same_library_as_conftest() -> None:

@@ -195,3 +195,65 @@ def test_fixture_names_are_unique_within_a_hint(hint_copy) -> None:
     )
     [error] = load_catalog([folder]).errors
     assert f"the name {name!r} already appears in {first.name}" in error.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "field", "message"),
+    [
+        (
+            "in: $other.spec.hosts, hosts: true}",
+            "in: spec.hosts, hosts: true}",
+            "join:",
+            "check.each.check.not.related.join.in",
+            "read from $other",
+        ),
+        (
+            "hosts: true}",
+            "match: covers}",
+            "join:",
+            "check.each.check.not.related.join.match",
+            "set hosts: true",
+        ),
+        ("    in: spec.hosts", "    in: spec.hosts[*]", "in: spec.hosts", "check.each.in", "[*] projects a list only"),
+        (
+            "          as: other",
+            "          as: host",
+            "          as: host",
+            "check.each.check.not.related.as",
+            "already bound",
+        ),
+        (
+            "          scope: exported",
+            "          scope: everywhere",
+            "scope:",
+            "check.each.check.not.related.scope",
+            "is not one of",
+        ),
+        (
+            "join: {key: $host,",
+            "join: {key: $nope,",
+            "join:",
+            "check.each.check.not.related.join.key",
+            "unknown variable $nope",
+        ),
+    ],
+)
+def test_bad_relation_names_file_line_and_field(hint_copy, old, new, needle, field, message) -> None:
+    folder = hint_copy("service-entry-unique-host")
+    _edit(folder, old, new)
+    catalog = load_catalog([folder.parent])
+    assert not catalog.hints
+    [error] = catalog.errors
+    assert error.line == _line_of(folder, needle), str(error)
+    assert error.field == field, str(error)
+    assert message in error.message, str(error)
+
+
+def test_scenario_fixture_reviews_a_matched_kind_first(hint_copy) -> None:
+    folder = hint_copy("service-entry-unique-host")
+    fixture = folder / "fixtures" / "pass-alone.yaml"
+    fixture.write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: a}\n---\n" + fixture.read_text()
+    )
+    [error] = load_catalog([folder.parent]).errors
+    assert error.field == "document 1" and "the object under review" in error.message, str(error)

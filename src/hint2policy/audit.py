@@ -22,6 +22,7 @@ from hint2policy.engines.parallel import run_engines
 from hint2policy.engines.verdicts import EngineFindings, Finding
 from hint2policy.generate import build_tree, write_tree
 from hint2policy.load.manifests import Manifest
+from hint2policy.render.kyverno import render_audit_test
 
 ENGINES = ("conftest", "gator", "kyverno")
 
@@ -45,14 +46,44 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
     with tempfile.TemporaryDirectory(prefix="hint2policy-audit-") as tmp:
         root, inputs = Path(tmp) / "policies", Path(tmp) / "inputs"
         write_tree(build_tree(list(hints)), root)
-        batches = _write_inputs(hints, manifests, inputs)
+        single = [h for h in hints if not h.policy.cross_resource]
+        batches = _write_inputs(single, manifests, inputs)
         jobs = {
             "conftest": lambda: conftest.findings(root, inputs),
             "gator": lambda: gator.findings(root, ids, inputs),
-            "kyverno": lambda: kyverno.findings(root, [(f, list(b)) for b, f in batches.items() if b]),
+            "kyverno": lambda: _kyverno(root, hints, manifests, batches),
         }
         reports = run_engines({e: jobs[e] for e in engines}, lambda name, error: EngineFindings(name, error=error))
     return AuditRun(tuple(engines), reports)
+
+
+def _kyverno(
+    root: Path, hints: Sequence[Hint], manifests: Sequence[Manifest], batches: dict[tuple[str, ...], Path]
+) -> EngineFindings:
+    """Single-resource policies through `kyverno apply`, cross-resource ones through one `kyverno test`."""
+    report = kyverno.findings(root, [(f, list(b)) for b, f in batches.items() if b])
+    related = [h.policy for h in hints if h.policy.cross_resource]
+    if report.error or not related:
+        return report
+    reviewed = {(k.group, k.kind) for p in related for k in p.kinds}
+    subjects, others = [], []
+    for index, manifest in enumerate(manifests, 1):
+        obj = manifest.obj
+        if (obj["apiVersion"].rpartition("/")[0], obj["kind"]) in reviewed:
+            subjects.append((f"{index:06d}.yaml", obj))
+        else:
+            others.append(obj)
+    if not subjects:
+        return report
+    test_dir = root / "kyverno-audit"
+    for name, text in render_audit_test(related, subjects, others).items():
+        (test_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (test_dir / name).write_text(text, encoding="utf-8")
+    kinds = {p.hint_id: {k.kind for k in p.kinds} for p in related}
+    more = kyverno.test_findings(root, test_dir, kinds)
+    report.findings += more.findings
+    report.error = more.error
+    return report
 
 
 def _write_inputs(hints: Sequence[Hint], manifests: Sequence[Manifest], root: Path) -> dict[tuple[str, ...], Path]:

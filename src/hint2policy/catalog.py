@@ -152,6 +152,9 @@ def _check_status_fields(file: Path, located: Located) -> None:
 
 
 def _check_fixtures(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
+    if policy.cross_resource:
+        _check_scenarios(policy, fixtures)
+        return
     kinds = {(k.group, k.kind) for k in policy.kinds}
     seen: dict[str, Path] = {}
     for fixture in fixtures:
@@ -176,3 +179,21 @@ def _check_fixtures(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
                     "engines report by name, so fixture names must be unique within a hint",
                 )
             seen[name] = fixture.path
+
+
+def _check_scenarios(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
+    """A cross-resource fixture is a scenario: the object under review first, then what exists."""
+    kinds = {(k.group, k.kind) for k in policy.kinds}
+    known = kinds | {(k.group, k.kind) for k in policy.related_kinds} | {("", "Namespace")}
+    for fixture in fixtures:
+        for index, obj in enumerate(fixture.objects):
+            group = obj["apiVersion"].rpartition("/")[0]
+            allowed = kinds if index == 0 else known
+            if (group, obj["kind"]) not in allowed:
+                what = "the object under review (the first)" if index == 0 else "an object this hint relates to"
+                raise SpecError(
+                    fixture.path,
+                    1,
+                    f"document {index + 1}",
+                    f"{obj['kind']} ({group or 'core'}) is not {what}",
+                )

@@ -12,7 +12,7 @@ from pathlib import Path
 from hint2policy.catalog import Hint
 from hint2policy.render import gatekeeper, kyverno
 from hint2policy.render.environment import render
-from hint2policy.render.fixtures import cases, render_case
+from hint2policy.render.fixtures import cases, render_case, render_inventory
 from hint2policy.render.rego import render_common, render_conftest, render_library
 
 CONFTEST_POLICY = "conftest/policy"
@@ -46,10 +46,16 @@ def hint_files(hint: Hint, common: str) -> dict[str, str]:
         f"gatekeeper/{hint.id}/constraint.yaml": gatekeeper.render_constraint(policy),
         f"gatekeeper/{hint.id}/suite.yaml": gatekeeper.render_suite(hint, found, rel_fixtures),
         f"kyverno/{hint.id}/policy.yaml": kyverno.render_policy(policy),
-        f"kyverno/{hint.id}/kyverno-test.yaml": kyverno.render_test(hint, found, rel_fixtures),
     }
+    if policy.cross_resource:
+        for case in found:
+            files.update(kyverno.render_scenario(hint, case, rel_fixtures))
+    else:
+        files[f"kyverno/{hint.id}/kyverno-test.yaml"] = kyverno.render_test(hint, found, rel_fixtures)
     for case in found:
         files[f"{fixtures_dir(hint)}/{case.file_name}"] = render_case(hint, case)
+        if case.inventory_file_name:
+            files[f"{fixtures_dir(hint)}/{case.inventory_file_name}"] = render_inventory(hint, case)
     return files
 
 
@@ -59,6 +65,10 @@ def build_tree(hints: list[Hint]) -> dict[str, str]:
     files = {common_path(): common, "conftest/.regal/config.yaml": render("regal/config.yaml.j2")}
     for hint in hints:
         files.update(hint_files(hint, common))
+    policies = [h.policy for h in hints]
+    for kind in kyverno.crd_kinds(policies):
+        files[f"kyverno/{kyverno.crd_file(kind)}"] = kyverno.render_crd(kind)
+    files.update(gatekeeper.render_sync(policies))
     return dict(sorted(files.items()))
 
 

@@ -47,3 +47,28 @@ def _key(key: Any) -> str:
     if isinstance(key, bool):
         return "true" if key else "false"
     return key if isinstance(key, str) else str(key)
+
+
+# The version each engine lists related objects at; Istio serves one schema at every version.
+GROUP_VERSIONS = {
+    "": "v1",
+    "apps": "apps/v1",
+    "batch": "batch/v1",
+    "networking.istio.io": "networking.istio.io/v1",
+    "security.istio.io": "security.istio.io/v1",
+    "telemetry.istio.io": "telemetry.istio.io/v1",
+}
+
+
+def api_version(group: str) -> str:
+    return GROUP_VERSIONS.get(group, f"{group}/v1")
+
+
+def plural(kind: str) -> str:
+    """The resource name of a kind, as the API server derives it: ServiceEntry -> serviceentries."""
+    lower = kind.lower()
+    if lower.endswith("y") and lower[-2:-1] not in "aeiou":
+        return lower[:-1] + "ies"
+    if lower.endswith(("s", "x", "ch", "sh")):
+        return lower + "es"
+    return lower + "s"

@@ -60,15 +60,31 @@ class _Plan:
     cases: dict[CaseKey, tuple[Hint, Case]]
 
     def conftest(self) -> EngineReport:
-        files = {(self.root / fixtures_dir(h) / c.file_name).resolve(): k for k, (h, c) in self.cases.items()}
-        return conftest.judge(self.root, files)
+        single = {k: v for k, v in self.cases.items() if not v[0].policy.cross_resource}
+        files = {(self.root / fixtures_dir(h) / c.file_name).resolve(): k for k, (h, c) in single.items()}
+        report = conftest.judge(self.root, files) if files else EngineReport("conftest")
+        scenarios = {k: self.scenario(h, c) for k, (h, c) in self.cases.items() if h.policy.cross_resource}
+        if scenarios and not report.error:
+            packages = {h.id: f"hint2policy.{h.policy.snake_id}" for h, _ in self.cases.values()}
+            more = conftest.judge_scenarios(self.root, scenarios, packages)
+            report.verdicts.update(more.verdicts)
+            report.details.update(more.details)
+        return report
+
+    def scenario(self, hint: Hint, case: Case) -> conftest.Scenario:
+        folder = self.root / fixtures_dir(hint)
+        inventory = folder / case.inventory_file_name if case.inventory_file_name else None
+        return hint.id, folder / case.file_name, inventory
 
     def gator(self) -> EngineReport:
         return gator.judge(self.root, {k: c.verdict for k, (_, c) in self.cases.items()})
 
     def kyverno(self) -> EngineReport:
         index = {
-            (h.id, c.kind, c.obj["metadata"]["name"]): (k, expected_result(h.policy, c))
+            (f"{h.id}/{c.name}" if h.policy.cross_resource else h.id, c.kind, c.obj["metadata"]["name"]): (
+                k,
+                expected_result(h.policy, c),
+            )
             for k, (h, c) in self.cases.items()
         }
         return kyverno.judge(self.root, index)

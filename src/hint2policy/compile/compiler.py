@@ -22,7 +22,7 @@ from hint2policy.kube import CLUSTER_SCOPED
 from hint2policy.load.yamlpos import FieldPath, Located
 from hint2policy.validate import format_field
 
-COMBINATORS = ("all", "any", "not", "each", "some")
+COMBINATORS = ("all", "any", "not", "each", "some", "related")
 STRING_OPS = ("matches", "startsWith", "endsWith", "contains")
 NUMBER_OPS = ("gt", "gte", "lt", "lte")
 LENGTH_OPS = ("lengthEq", "lengthGt", "lengthGte", "lengthLt", "lengthLte")
@@ -84,6 +84,8 @@ class _Compiler:
             return ir.AllOf(items) if key == "all" else ir.AnyOf(items)
         if key == "not":
             return ir.Not(self.node(raw[key], sub, scope))
+        if key == "related":
+            return self.relation(raw[key], sub, scope)
         return self.quantifier(raw[key], sub, scope, every=key == "each")
 
     def quantifier(self, raw: dict, path: FieldPath, scope: tuple[str, ...], every: bool) -> ir.Node:
@@ -96,11 +98,42 @@ class _Compiler:
         body = self.node(raw["check"], (*path, "check"), (*scope, var))
         return ir.Quantifier(every, source, over_keys, var, body)
 
-    def ref(self, raw: str | list[str], path: FieldPath, scope: tuple[str, ...]) -> ir.Ref:
+    def relation(self, raw: dict, path: FieldPath, scope: tuple[str, ...]) -> ir.Node:
+        var = raw["as"]
+        if var in scope:
+            raise self.error((*path, "as"), f"${var} is already bound by an enclosing iteration")
+        if self.spec["match"].get("workloads"):
+            raise self.error(path, "a workload hint checks one pod template; relate named kinds instead")
+        kinds = tuple(ir.Kind(k["group"], k["kind"]) for k in raw["kinds"])
+        join = self.join(raw["join"], (*path, "join"), scope, var) if "join" in raw else None
+        body = self.node(raw["check"], (*path, "check"), (*scope, var)) if "check" in raw else None
+        return ir.Related(kinds, var, raw.get("scope", "cluster"), join, body)
+
+    def join(self, raw: dict, path: FieldPath, scope: tuple[str, ...], var: str) -> ir.Join:
+        values = self.ref(raw["in"], (*path, "in"), (*scope, var), projections=True)
+        if values.var != var:
+            raise self.error((*path, "in"), f"the related values are read from ${var}: write ${var}.<path>")
+        match, hosts = raw.get("match", "equals"), raw.get("hosts", False)
+        if match != "equals" and not hosts:
+            raise self.error((*path, "match"), f"{match} compares host names: set hosts: true")
+        return ir.Join(self.key(raw["key"], (*path, "key"), scope), values, match, hosts)
+
+    def key(self, raw: Any, path: FieldPath, scope: tuple[str, ...]) -> ir.Operand:
+        if isinstance(raw, dict) and "value" in raw:
+            return ir.Lit(raw["value"])
+        if isinstance(raw, dict) and "format" in raw:
+            return self.format_operand("equals", raw["format"], (*path, "format"), scope)
+        if isinstance(raw, dict):
+            return self.param_operand("equals", raw["param"], path)
+        return self.ref(raw, path, scope)
+
+    def ref(self, raw: str | list[str], path: FieldPath, scope: tuple[str, ...], projections: bool = False) -> ir.Ref:
         try:
             ref = parse_path(raw)
         except PathSyntaxError as exc:
             raise self.error(path, str(exc)) from None
+        if ref.projects and not projections:
+            raise self.error(path, "[*] projects a list only in a relation's join.in; iterate with each or some")
         return self.in_scope(ref, path, scope)
 
     def in_scope(self, ref: ir.Ref, path: FieldPath, scope: tuple[str, ...]) -> ir.Ref:
@@ -124,6 +157,10 @@ class _Compiler:
     def operand(self, op: str, raw: Any, path: FieldPath, scope: tuple[str, ...]) -> ir.Operand:
         if isinstance(raw, dict) and "format" in raw:
             return self.format_operand(op, raw["format"], (*path, "format"), scope)
+        if isinstance(raw, dict) and "path" in raw:
+            if op not in ("equals", "notEquals"):
+                raise self.error((*path, "path"), "a path operand works with equals and notEquals")
+            return self.ref(raw["path"], (*path, "path"), scope)
         if isinstance(raw, dict):
             return self.param_operand(op, raw["param"], path)
         for value in raw if isinstance(raw, list) else [raw]:
@@ -230,6 +267,7 @@ class _Compiler:
             chain=chain,
             body=body,
             message=self.message(chain),
+            relations=tuple(ir.relations(check)),
             istioctl_codes=tuple(istioctl.get("codes", ())),
             spec=spec,
         )

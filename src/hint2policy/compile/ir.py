@@ -17,7 +17,12 @@ class VarKey:
     var: str
 
 
-Segment = str | VarKey
+@dataclass(frozen=True)
+class Every:
+    """A path step that projects over every item of a list: spec.ports[*].port."""
+
+
+Segment = str | VarKey | Every
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,11 @@ class Ref:
 
     @property
     def static(self) -> bool:
-        return not any(isinstance(s, VarKey) for s in self.segments)
+        return all(isinstance(s, str) for s in self.segments)
+
+    @property
+    def projects(self) -> bool:
+        return any(isinstance(s, Every) for s in self.segments)
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,41 @@ class Quantifier:
     body: Node
 
 
-Node = Predicate | AllOf | AnyOf | Not | Quantifier
+MATCHES = ("equals", "covers", "coveredBy", "overlaps")
+SCOPES = ("cluster", "namespace", "exported")
+
+
+@dataclass(frozen=True)
+class Join:
+    """How a related object is found: the subject's key among the related object's values.
+
+    match: equals, or host wildcards: covers (a related wildcard covers the key),
+    coveredBy (the key is a wildcard covering a related value), overlaps (either).
+    hosts: short host names resolve against their own object's namespace first.
+    """
+
+    key: Operand
+    values: Ref  # rooted at the related object's variable; may project with [*]
+    match: str
+    hosts: bool
+
+
+@dataclass(frozen=True)
+class Related:
+    """Some object of kinds, never the subject itself, in scope, joined and satisfying body.
+
+    scope: cluster (any namespace), namespace (the subject's), exported (any
+    namespace whose exportTo scopes overlap the subject's).
+    """
+
+    kinds: tuple[Kind, ...]
+    var: str
+    scope: str
+    join: Join | None
+    body: Node | None
+
+
+Node = Predicate | AllOf | AnyOf | Not | Quantifier | Related
 
 
 @dataclass(frozen=True)
@@ -111,7 +154,7 @@ class Builtin:
 
 
 MessagePart = str | Ref | Builtin
-Operand = Lit | ParamRef | Format
+Operand = Lit | ParamRef | Format | Ref
 
 
 @dataclass(frozen=True)
@@ -153,8 +196,18 @@ class Policy:
     chain: tuple[Quantifier, ...]  # leading `each` iterations: one violation per failing item
     body: Node  # what each chain binding must satisfy
     message: tuple[MessagePart, ...]
+    relations: tuple[Related, ...] = ()
     istioctl_codes: tuple[str, ...] = ()
     spec: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def cross_resource(self) -> bool:
+        """Whether the check relates the subject to other objects (needs the whole set)."""
+        return bool(self.relations)
+
+    @property
+    def related_kinds(self) -> tuple[Kind, ...]:
+        return tuple(dict.fromkeys(k for r in self.relations for k in r.kinds))
 
     @property
     def snake_id(self) -> str:
@@ -173,41 +226,65 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.item,)
     if isinstance(node, Quantifier):
         return (node.body,)
+    if isinstance(node, Related):
+        return (node.body,) if node.body else ()
     return ()
+
+
+def operand_refs(operand: Operand | None) -> list[Ref]:
+    if isinstance(operand, Format):
+        return list(operand.refs)
+    return [operand] if isinstance(operand, Ref) else []
+
+
+def own_refs(node: Node) -> list[Ref]:
+    """The paths a node reads itself, not through its children."""
+    if isinstance(node, Predicate):
+        return [node.ref, *operand_refs(node.operand)]
+    if isinstance(node, Quantifier):
+        return [node.source]
+    if isinstance(node, Related) and node.join:
+        return [*operand_refs(node.join.key), node.join.values]
+    return []
 
 
 def refs(node: Node) -> list[Ref]:
     """Every path a node reads, its own and its descendants'."""
-    own = [node.ref] if isinstance(node, Predicate) else []
-    if isinstance(node, Predicate) and isinstance(node.operand, Format):
-        own += node.operand.refs
-    if isinstance(node, Quantifier):
-        own = [node.source]
-    return own + [r for child in children(node) for r in refs(child)]
+    return own_refs(node) + [r for child in children(node) for r in refs(child)]
 
 
 def free_vars(node: Node) -> set[str]:
     """The iteration variables a node reads but does not bind itself."""
-    if isinstance(node, Predicate):
-        return {v for ref in refs(node) for v in ref.vars}
-    if isinstance(node, Quantifier):
-        return node.source.vars | (free_vars(node.body) - {node.var})
-    return {v for child in children(node) for v in free_vars(child)}
+    own = {v for ref in own_refs(node) for v in ref.vars}
+    inner = {v for child in children(node) for v in free_vars(child)}
+    if isinstance(node, Quantifier | Related):
+        return (own | inner) - {node.var} | (node.source.vars if isinstance(node, Quantifier) else set())
+    return own | inner
 
 
 def uses_subject(node: Node) -> bool:
-    return any(r.var is None for r in refs(node))
-
-
-def uses_params(node: Node) -> bool:
-    if isinstance(node, Predicate) and isinstance(node.operand, ParamRef):
+    # a relation always reads the subject: its identity, its namespace
+    if isinstance(node, Related):
         return True
-    return any(uses_params(child) for child in children(node))
+    return any(r.var is None for r in own_refs(node)) or any(uses_subject(c) for c in children(node))
 
 
 def params_used(node: Node) -> set[str]:
-    own = {node.operand.name} if isinstance(node, Predicate) and isinstance(node.operand, ParamRef) else set()
+    operands = [node.operand] if isinstance(node, Predicate) else []
+    if isinstance(node, Related) and node.join:
+        operands.append(node.join.key)
+    own = {o.name for o in operands if isinstance(o, ParamRef)}
     return own | {p for child in children(node) for p in params_used(child)}
+
+
+def uses_params(node: Node) -> bool:
+    return bool(params_used(node))
+
+
+def relations(node: Node) -> list[Related]:
+    """Every relation in a check, outermost first."""
+    own = [node] if isinstance(node, Related) else []
+    return own + [r for child in children(node) for r in relations(child)]
 
 
 _NODE_KINDS = {
@@ -216,6 +293,7 @@ _NODE_KINDS = {
     AnyOf: "any_of",
     Not: "not_",
     Quantifier: "quantifier",
+    Related: "related",
 }
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from hint2policy.compile.ir import Builtin, MessagePart, Ref, Segment, VarKey
+from hint2policy.compile.ir import Builtin, Every, MessagePart, Ref, Segment, VarKey
 
 _VAR = r"\$([a-z][a-z0-9_]*)"
 _NAME = r"([A-Za-z0-9_\-/]+)"
 _QUOTED = r'\["((?:[^"\\]|\\.)*)"\]'
 _VAR_KEY = r"\[\$([a-z][a-z0-9_]*)\]"
-_SEGMENT = re.compile(rf"\.?{_NAME}|{_QUOTED}|{_VAR_KEY}")
+_EVERY = r"(\[\*\])"
+_SEGMENT = re.compile(rf"\.?{_NAME}|{_QUOTED}|{_VAR_KEY}|{_EVERY}")
 _START_VAR = re.compile(_VAR)
 
 
@@ -40,8 +41,10 @@ def _parse_string(raw: str) -> tuple[str | None, list[Segment]]:
         match = _SEGMENT.match(raw, pos)
         if not match or match.end() == pos:
             raise PathSyntaxError(f"cannot read path {raw!r} from offset {pos}")
-        name, quoted, key_var = match.groups()
-        if key_var is not None:
+        name, quoted, key_var, every = match.groups()
+        if every is not None:
+            segments.append(Every())
+        elif key_var is not None:
             segments.append(VarKey(key_var))
         else:
             segments.append(name if name is not None else _unquote(quoted))

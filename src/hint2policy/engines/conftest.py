@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hint2policy.engines import toolchain
@@ -12,10 +14,18 @@ from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, 
 TIMEOUT = 600.0
 
 
-def _test(root: Path, inputs: list[Path]) -> tuple[list[dict], str | None]:
-    """conftest's JSON results for inputs (files or folders), or why there are none."""
+def _test(
+    root: Path, inputs: list[Path], *, combine: bool = False, namespace: str | None = None
+) -> tuple[list[dict], str | None]:
+    """conftest's JSON results for inputs (files or folders), or why there are none.
+
+    With combine, conftest gives every document to one query, with its file:
+    cross-resource hints need that, and the others report the same either way.
+    """
     binary = toolchain.require("conftest")
-    argv = [str(binary), "test", "--all-namespaces", "--no-color", "-o", "json"]
+    argv = [str(binary), "test", "--no-color", "-o", "json"]
+    argv += ["--combine"] if combine else []
+    argv += ["--namespace", namespace] if namespace else ["--all-namespaces"]
     argv += ["-p", str(root / "conftest" / "policy"), "--", *map(str, inputs)]
     done = run(argv, timeout=TIMEOUT, cwd=root)
     try:
@@ -41,10 +51,41 @@ def judge(root: Path, files: dict[Path, CaseKey]) -> EngineReport:
     return report
 
 
+# (hint id, file of the object under review, file of what exists or None)
+Scenario = tuple[str, Path, Path | None]
+
+
+def judge_scenarios(root: Path, scenarios: dict[CaseKey, Scenario], package: dict[str, str]) -> EngineReport:
+    """Verdicts for cross-resource cases: one combined run per scenario, with only its hint's package."""
+    report = EngineReport("conftest")
+
+    def one(key: CaseKey, scenario: Scenario) -> tuple[CaseKey, list[dict], str | None]:
+        hint_id, subject, inventory = scenario
+        inputs = [subject] + ([inventory] if inventory else [])
+        results, error = _test(root, inputs, combine=True, namespace=package[hint_id])
+        return key, results, error
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for key, results, error in pool.map(lambda item: one(*item), scenarios.items()):
+            if error:
+                report.verdicts[key], report.details[key] = "error", error
+                continue
+            subject = str(scenarios[key][1])
+            mine = [f for f in _all(results) if (f.get("metadata") or {}).get("file") == subject]
+            report.verdicts[key] = "fail" if mine else "pass"
+            if mine:
+                report.details[key] = mine[0]["msg"]
+    return report
+
+
+def _all(results: list[dict]) -> list[dict]:
+    return [f for r in results for f in (r.get("failures") or []) + (r.get("warnings") or [])]
+
+
 def findings(root: Path, inputs: Path) -> EngineFindings:
-    """Every hint's findings on the manifests in the folder inputs."""
+    """Every hint's findings on the manifests in the folder inputs, evaluated together."""
     report = EngineFindings("conftest")
-    results, report.error = _test(root, [inputs])
+    results, report.error = _test(root, [inputs], combine=True)
     for result in results:
         for found in (result.get("failures") or []) + (result.get("warnings") or []):
             meta = found.get("metadata") or {}

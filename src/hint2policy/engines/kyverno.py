@@ -18,8 +18,10 @@ TIMEOUT = 600.0
 _GOT = re.compile(r"Want (\w+), got (\w+)")
 _FLAGGED = {"fail": "fail", "warn": "fail", "pass": "pass", "skip": "pass"}
 
-# (hint id, kind, name) -> case, and the result the kyverno test expects for it
+# (hint id, kind, name) -> case, and the result the kyverno test expects for it; a
+# cross-resource scenario has its own Test, so its "hint id" is <hint id>/<scenario>.
 Index = dict[tuple[str, str, str], tuple[CaseKey, str]]
+_LOADING = re.compile(r"^Loading test\s+\(\s*(\S+)\s*\)")
 
 
 def judge(root: Path, index: Index) -> EngineReport:
@@ -27,10 +29,16 @@ def judge(root: Path, index: Index) -> EngineReport:
     binary = toolchain.require("kyverno")
     argv = [str(binary), "test", "kyverno", "--remove-color", "--detailed-results"]
     done = run(argv, timeout=TIMEOUT, cwd=root)
+    scenario = None
     for line in done.stdout.splitlines():
+        if found := _LOADING.match(line):
+            parts = Path(found.group(1)).parts  # kyverno/<hint>/[<scenario>/]kyverno-test.yaml
+            scenario = f"{parts[-3]}/{parts[-2]}" if len(parts) >= 4 else None
+            continue
         cells = [c.strip() for c in line.split("│")]
         if len(cells) >= 7 and cells[1].isdigit():
-            _row(report, index, cells[2], cells[4], cells[6], cells[7] if len(cells) > 7 else "")
+            policy = scenario or cells[2]
+            _row(report, index, policy, cells[4], cells[6], cells[7] if len(cells) > 7 else "")
     if not report.verdicts:
         report.error = f"kyverno test exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
     return report
@@ -106,3 +114,39 @@ def _apply(report: EngineFindings, root: Path, argv: list[str], folder: Path) ->
                     message=result.get("message", ""),
                 )
             )
+
+
+def test_findings(root: Path, test_dir: Path, kinds: dict[str, set[str]]) -> EngineFindings:
+    """The results of an audit Test (see render.kyverno.render_audit_test) that are not a pass.
+
+    kinds: each policy's kinds, to read the resource column (group/version/Kind/[namespace/]name).
+    """
+    report = EngineFindings("kyverno")
+    binary = toolchain.require("kyverno")
+    argv = [str(binary), "test", str(test_dir), "--remove-color", "--detailed-results"]
+    done = run(argv, timeout=TIMEOUT, cwd=root)
+    rows = 0
+    for line in done.stdout.splitlines():
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) < 7 or not cells[1].isdigit():
+            continue
+        rows += 1
+        policy, resource, reason = cells[2], cells[4], cells[6]
+        message = cells[7] if len(cells) > 7 else ""
+        if reason == "Ok":
+            continue
+        got = _GOT.search(reason)
+        if not got or got.group(2) not in ("fail", "warn"):
+            report.error = f"kyverno could not evaluate {policy} on {resource}: {reason} {message}".strip()
+            return report
+        report.findings.append(_finding(policy, resource, message, kinds.get(policy, set())))
+    if not rows:
+        report.error = f"kyverno test exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
+    return report
+
+
+def _finding(policy: str, resource: str, message: str, kinds: set[str]) -> Finding:
+    parts = resource.split("/")
+    at = max((i for i, part in enumerate(parts) if part in kinds), default=len(parts) - 2)
+    namespace = "/".join(parts[at + 1 : -1])
+    return Finding(hint=policy, kind=parts[at], namespace=namespace, name=parts[-1], message=message)

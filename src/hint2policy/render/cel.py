@@ -44,6 +44,8 @@ class CelRenderer:
 
     def operand(self, operand: ir.Operand | None) -> str:
         assert operand is not None
+        if isinstance(operand, ir.Ref):
+            return self.ref(operand)
         if isinstance(operand, ir.Format):
             return " + ".join(escape.cel_str(p) if isinstance(p, str) else self.ref(p) for p in operand.parts)  # type: ignore[arg-type]
         value = self.params[operand.name] if isinstance(operand, ir.ParamRef) else operand.value
@@ -98,6 +100,68 @@ class CelRenderer:
         macro = "all" if node.every else "exists"
         return f"{self.source(node)}.{macro}({var_name(node.var)}, {self.expr(node.body)})"
 
+    def related(self, node: ir.Related) -> str:
+        """Some listed object of each kind (variables.related_<n>_<k>) matches."""
+        number, var = self.policy.relations.index(node) + 1, var_name(node.var)
+        found = []
+        for position, kind in enumerate(node.kinds, 1):
+            conditions = [
+                *([self.not_self(kind, var)] if (kind.group, kind.kind) in self.subject_kinds else []),
+                *([exports_overlap("object", var)] if node.scope == "exported" else []),
+                *([self.join(node.join, var)] if node.join else []),
+                *([self.expr(node.body)] if node.body else []),
+            ]
+            found.append(f"variables.{list_name(number, position)}.exists({var}, {' && '.join(conditions) or 'true'})")
+        return "(" + " || ".join(found) + ")"
+
+    @property
+    def subject_kinds(self) -> set[tuple[str, str]]:
+        return {(k.group, k.kind) for k in self.policy.kinds}
+
+    def not_self(self, kind: ir.Kind, var: str) -> str:
+        # the listed kind is fixed; the subject is the same object when kind, group, namespace and name agree
+        group = (
+            f"object.apiVersion.startsWith({escape.cel_str(kind.group + '/')})"
+            if kind.group
+            else ('!object.apiVersion.contains("/")')
+        )
+        same = [
+            f"object.kind == {escape.cel_str(kind.kind)}",
+            group,
+            f"{namespace(var)} == {namespace('object')}",
+            f"{var}.metadata.name == object.metadata.name",
+        ]
+        return f"!({' && '.join(same)})"
+
+    def join(self, join: ir.Join, var: str) -> str:
+        key = self.operand(join.key)
+        if join.hosts:
+            key = host(key, namespace("object"))
+        return f"({key} != null && {self.values_exist(join, var, var, list(join.values.segments), key)})"
+
+    def values_exist(self, join: ir.Join, var: str, base: str, segments: list, key: str, depth: int = 1) -> str:
+        """Some value at segments from base (through every [*]) matches key."""
+        cut = next((i for i, s in enumerate(segments) if isinstance(s, ir.Every)), None)
+        if cut is not None:
+            item, items = f"item_{depth}", self.at(base, segments[:cut])
+            inner = self.values_exist(join, var, item, segments[cut + 1 :], key, depth + 1)
+            return f"(type({items}) == list ? {items} : []).exists({item}, {inner})"
+        values = self.at(base, segments)
+        value = host("value", namespace(var)) if join.hosts else "value"
+        matched = {
+            "equals": f"{value} == {key}",
+            "covers": covers(value, key),
+            "coveredBy": covers(key, value),
+            "overlaps": f"({covers(value, key)} || {covers(key, value)})",
+        }[join.match]
+        listed = f"(type({values}) == list ? {values} : ({values} == null ? [] : [{values}]))"
+        return f"{listed}.exists(value, value != null && {matched})"
+
+    def at(self, base: str, segments: list) -> str:
+        if not segments:
+            return base
+        return base + "".join(f"[?{escape.cel_str(s)}]" for s in segments) + ".orValue(null)"
+
     def source(self, node: ir.Quantifier) -> str:
         x = self.ref(node.source)
         if node.keys:
@@ -126,6 +190,50 @@ class CelRenderer:
             var = var_name(quantifier.var)
             text = f'{self.source(quantifier)}.filter({var}, !{self.expr(rest)}).map({var}, {text}).join("; ")'
         return text
+
+
+def list_name(relation: int, kind: int) -> str:
+    return f"related_{relation}_{kind}"
+
+
+def namespace(obj: str) -> str:
+    return f'{obj}.metadata.?namespace.orValue("")'
+
+
+def host(h: str, ns: str) -> str:
+    """A short host name (no dot) resolved against namespace ns, as Istio does."""
+    return f'(type({h}) == string && {h} != "*" && !{h}.contains(".") ? {h} + "." + {ns} + ".svc.cluster.local" : {h})'
+
+
+def covers(wildcard: str, h: str) -> str:
+    """wildcard is a wildcard host other than h that covers it."""
+    return (
+        f"(type({wildcard}) == string && type({h}) == string && {wildcard} != {h} && "
+        f'({wildcard} == "*" || ({wildcard}.startsWith("*.") && {h}.endsWith({wildcard}.substring(1)))))'
+    )
+
+
+def _exports(obj: str) -> str:
+    return f"(type({obj}.spec.?exportTo.orValue(null)) == list ? {obj}.spec.exportTo : [])"
+
+
+def _exported_everywhere(obj: str) -> str:
+    return f'(size({_exports(obj)}) == 0 || "*" in {_exports(obj)})'
+
+
+def _exported_namespaces(obj: str) -> str:
+    return (
+        f'{_exports(obj)}.filter(e, type(e) == string && e != "~" && e != "*").map(e, e == "." ? {namespace(obj)} : e)'
+    )
+
+
+def exports_overlap(a: str, b: str) -> str:
+    """Some namespace sees both a and b (exportTo absent or empty: every namespace)."""
+    seen = [f"({_exported_everywhere(x)} || size({_exported_namespaces(x)}) > 0)" for x in (a, b)]
+    return (
+        f"(({_exported_everywhere(a)} && {seen[1]}) || ({_exported_everywhere(b)} && {seen[0]}) || "
+        f"{_exported_namespaces(a)}.exists(n, n in {_exported_namespaces(b)}))"
+    )
 
 
 def compliance(policy: ir.Policy, subject_segments: tuple[str, ...] = ()) -> str:

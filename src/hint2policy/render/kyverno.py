@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
+import yaml
+
 from hint2policy.catalog import Hint
 from hint2policy.compile import ir
 from hint2policy.compile.workloads import template_groups
 from hint2policy.engines.toolchain import spec
+from hint2policy.kube import api_version, plural
 from hint2policy.render import cel, escape
 from hint2policy.render.environment import render
 from hint2policy.render.fixtures import Case
@@ -46,6 +49,8 @@ def rules(policy: ir.Policy) -> list[Rule]:
 
 
 def render_policy(policy: ir.Policy) -> str:
+    if policy.cross_resource:
+        return render_validating_policy(policy)
     return render(
         "kyverno/policy.yaml.j2",
         policy=policy,
@@ -54,6 +59,38 @@ def render_policy(policy: ir.Policy) -> str:
         kyverno_version=spec("kyverno").version.lstrip("v"),
         rules=rules(policy),
         failure_action=FAILURE_ACTION[policy.action],
+        static_message=escape.one_line(policy.title),
+    )
+
+
+VALIDATION_ACTION = {"deny": "Deny", "warn": "Audit"}
+
+
+def list_variables(policy: ir.Policy) -> list[dict[str, str]]:
+    """One resource.List per relation and kind, evaluated once per admission request."""
+    variables = []
+    for number, relation in enumerate(policy.relations, 1):
+        namespace = cel.namespace("object") if relation.scope == "namespace" else '""'
+        for position, kind in enumerate(relation.kinds, 1):
+            version, resource = escape.cel_str(api_version(kind.group)), escape.cel_str(plural(kind.kind))
+            listed = f"resource.List({version}, {resource}, {namespace})"
+            variables.append({"name": cel.list_name(number, position), "expression": f"dyn({listed}.items)"})
+    return variables
+
+
+def render_validating_policy(policy: ir.Policy) -> str:
+    by_group = groupby(sorted(policy.kinds, key=lambda k: (k.group, k.kind)), key=lambda k: k.group)
+    return render(
+        "kyverno/validating-policy.yaml.j2",
+        policy=policy,
+        category=policy.category.replace("-", " ").title(),
+        subject=", ".join(sorted({k.kind for k in policy.kinds})),
+        kyverno_version=spec("kyverno").version.lstrip("v"),
+        validation_action=VALIDATION_ACTION[policy.action],
+        resource_rules=[{"group": g, "resources": [plural(k.kind) for k in kinds]} for g, kinds in by_group],
+        variables=list_variables(policy),
+        expression=cel.compliance(policy),
+        message=cel.message(policy),
         static_message=escape.one_line(policy.title),
     )
 
@@ -80,3 +117,130 @@ def render_test(hint: Hint, cases: list[Case], fixtures_dir: str) -> str:
         results=results,
         test_dir=f"generated/kyverno/{hint.id}",
     )
+
+
+BUILT_IN_GROUPS = frozenset({"", "apps", "batch"})
+CRD_DIR = "crds"
+
+
+def crd_kinds(policies: list[ir.Policy]) -> list[ir.Kind]:
+    """The custom kinds that cross-resource tests need a CRD for."""
+    kinds = {(k.group, k.kind) for p in policies if p.cross_resource for k in (*p.kinds, *p.related_kinds)}
+    return [ir.Kind(g, k) for g, k in sorted(kinds) if g not in BUILT_IN_GROUPS]
+
+
+def crd_file(kind: ir.Kind) -> str:
+    return f"{CRD_DIR}/{plural(kind.kind)}.{kind.group}.yaml"
+
+
+def render_crd(kind: ir.Kind) -> str:
+    versions = ["v1", "v1beta1", "v1alpha3"] if kind.group == "networking.istio.io" else ["v1", "v1beta1"]
+    return render("kyverno/crd.yaml.j2", kind=kind.kind, group=kind.group, plural=plural(kind.kind), versions=versions)
+
+
+def render_scenario(hint: Hint, case: Case, fixtures_dir: str) -> dict[str, str]:
+    """A Test per scenario (kyverno test has no isolation within one Test) and its cluster."""
+    policy, folder = hint.policy, f"kyverno/{hint.id}/{case.name}"
+    source = f"hints/{hint.id}/fixtures/{case.source.path.name}"
+    custom = {(k.group, k.kind) for k in crd_kinds([policy])}
+    crds = sorted({f"../../{crd_file(ir.Kind(g, k))}" for g, k in custom})
+    test = render(
+        "kyverno/scenario-test.yaml.j2",
+        policy=policy,
+        source=source,
+        name=f"{hint.id}-{case.name}",
+        test_dir=f"generated/{folder}",
+        resource=f"../{fixtures_dir}/{case.file_name}",
+        kind=case.kind,
+        resource_name=case.obj["metadata"]["name"],
+        result=case.verdict,
+    )
+    cluster = render(
+        "kyverno/cluster.yaml.j2",
+        source=source,
+        subject=f"{case.kind} {case.obj['metadata']['name']}",
+        name=case.name,
+        crds=crds,
+        resources=_dump(cluster_objects(case)),
+    )
+    return {f"{folder}/kyverno-test.yaml": test, f"{folder}/cluster.yaml": cluster}
+
+
+def cluster_objects(case: Case) -> list[dict]:
+    """The namespaces of the scenario, then what exists except the reviewed object.
+
+    `kyverno test` adds the reviewed object to the cluster itself, and refuses
+    a second object of the same identity, so an older version of it is left out.
+    """
+    namespaces = missing_namespaces([case.obj, *case.inventory])
+    return namespaces + [o for o in case.inventory if identity(o) != identity(case.obj)]
+
+
+def missing_namespaces(objects: list[dict]) -> list[dict]:
+    """The Namespace objects a fake cluster needs for objects: resource.List looks there."""
+    names = sorted({o["metadata"].get("namespace") for o in objects} - {None})
+    declared = {o["metadata"]["name"] for o in objects if o["kind"] == "Namespace"}
+    return [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n}} for n in names if n not in declared]
+
+
+def identity(obj: dict) -> tuple[str, str, str, str]:
+    meta = obj["metadata"]
+    return (obj["apiVersion"].rpartition("/")[0], obj["kind"], meta.get("namespace", ""), meta["name"])
+
+
+def _dump(objects: list[dict]) -> str:
+    return yaml.safe_dump(objects, sort_keys=False, allow_unicode=True, width=1000).rstrip("\n")
+
+
+def render_audit_test(
+    policies: list[ir.Policy], subjects: list[tuple[str, dict]], others: list[dict]
+) -> dict[str, str]:
+    """A Test that audits a whole set of manifests with the cross-resource policies.
+
+    `kyverno apply` cannot list objects across namespaces for a ValidatingPolicy
+    (its stand-in for the cluster only lists one namespace at a time), while
+    `kyverno test` serves resource.List from clusterResources. Every object under
+    review is expected to pass; the results that differ are the findings.
+    subjects: (file name, object) of the objects some policy reviews; others: the rest.
+    """
+    results = []
+    for policy in policies:
+        mine = {(k.group, k.kind) for k in policy.kinds}
+        by_kind: dict[str, list[str]] = {}
+        for _, obj in subjects:
+            if (obj["apiVersion"].rpartition("/")[0], obj["kind"]) in mine:
+                meta = obj["metadata"]
+                by_kind.setdefault(obj["kind"], []).append(f"{meta.get('namespace', '')}/{meta['name']}".lstrip("/"))
+        results += [
+            {
+                "policy": policy.hint_id,
+                "isValidatingPolicy": True,
+                "kind": kind,
+                "resources": sorted(names),
+                "result": "pass",
+            }
+            for kind, names in sorted(by_kind.items())
+        ]
+    namespaces = missing_namespaces([obj for _, obj in subjects] + others)
+    cluster = {
+        "apiVersion": "cli.kyverno.io/v1alpha1",
+        "kind": "ClusterResource",
+        "metadata": {"name": "audit"},
+        "spec": {
+            "crds": [f"../kyverno/{crd_file(k)}" for k in crd_kinds(policies)],
+            "resources": namespaces + others,
+        },
+    }
+    test = {
+        "apiVersion": "cli.kyverno.io/v1alpha1",
+        "kind": "Test",
+        "metadata": {"name": "audit"},
+        "policies": [f"../kyverno/{p.hint_id}/policy.yaml" for p in policies],
+        "resources": [f"resources/{name}" for name, _ in subjects],
+        "clusterResources": ["cluster.yaml"],
+        "results": results,
+    }
+    files = {"kyverno-test.yaml": _dump(test), "cluster.yaml": _dump(cluster)}
+    for name, obj in subjects:
+        files[f"resources/{name}"] = _dump(obj)
+    return files

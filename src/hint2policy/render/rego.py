@@ -29,11 +29,12 @@ class RegoRenderer:
         self.policy = policy
         self.macros: Any = macros("rego/constructs.rego.j2")
         self.functions: dict[int, str] = {}
+        self.indexes: dict[str, str] = {}  # complete rules: one index per relation (and direction)
 
     # -- expressions ------------------------------------------------------------------
 
-    def ref(self, ref: ir.Ref) -> str:
-        base = var_name(ref.var) if ref.var else "subject"
+    def ref(self, ref: ir.Ref, base: str | None = None) -> str:
+        base = base or (var_name(ref.var) if ref.var else "subject")
         if not ref.segments:
             return base
         if ref.static:
@@ -47,6 +48,8 @@ class RegoRenderer:
             return [], f"params.{operand.name}"
         if isinstance(operand, ir.Format):
             return self.format(operand)
+        if isinstance(operand, ir.Ref):
+            return [], self.ref(operand)
         assert operand is not None
         return [], escape.rego_value(operand.value)
 
@@ -130,6 +133,98 @@ class RegoRenderer:
             return self.macros.every(name, args, var, source, call)
         return self.macros.function(name, args, [f"some {var} in {source}", call])
 
+    def related(self, node: ir.Related, name: str, args: list[str]) -> str:
+        number = self.policy.relations.index(node) + 1
+        var = var_name(node.var)
+        body = [
+            *self.candidates(node, number),
+            f"not common.same({var}, subject)",
+            *([f"common.exports_overlap(subject, {var})"] if node.scope == "exported" else []),
+            *([self.call(node.body)] if node.body else []),
+        ]
+        return self.macros.function(name, args, body)
+
+    def candidates(self, node: ir.Related, number: int) -> list[str]:
+        """Bind the related variable to each object the index holds for the subject's key."""
+        var, index, join = var_name(node.var), f"_related_{number}", node.join
+        if join is None:
+            self.index(node, index, None)
+            if node.scope == "namespace":
+                return [f"some {var} in {index}[common.namespace(subject)]"]
+            return [f"some {var} in {index}"]
+        pre, key = self.operand(join.key)
+        if join.hosts:
+            key = f"common.host({key}, common.namespace(subject))"
+        lookups = []
+        if join.match in ("equals", "covers", "overlaps"):
+            self.index(node, index, "exact")
+            keys = "common.covering(key)" if join.match != "equals" else None
+            lookups.append((index, keys))
+        if join.match in ("coveredBy", "overlaps"):
+            self.index(node, f"{index}_covered", "covering")
+            lookups.append((f"{index}_covered", None))
+        scoped = "[common.namespace(subject), {k}]" if node.scope == "namespace" else "{k}"
+        found = []
+        for rule, keys in lookups:
+            if keys:
+                found.append(f"[o | some k in {keys}; some o in {rule}[{scoped.format(k='k')}]]")
+            else:
+                found.append(f"object.get({rule}, [{scoped.format(k='key')}], [])")
+        source = found[0] if len(found) == 1 else f"array.concat({', '.join(found)})"
+        return [*pre, f"key := {key}", f"some {var} in {source}"]
+
+    def index(self, node: ir.Related, rule: str, by: str | None) -> None:
+        """The complete rule that groups the related objects by key, built once per query."""
+        if rule in self.indexes:
+            return
+        var = var_name(node.var)
+        kinds = escape.rego_value([{"group": k.group, "kind": k.kind} for k in node.kinds])
+        objects = f"common.objects_of({kinds})"
+        if by is None and node.scope != "namespace":
+            self.indexes[rule] = f"{rule} := {objects}"
+            return
+        lines = [f"some {var} in {objects}"]
+        if by is None:
+            lines.append(f"key := common.namespace({var})")
+        else:
+            lines += self.join_values(node)
+            if node.scope == "namespace":
+                lines += [self.join_key(node, by, "value_key"), f"key := [common.namespace({var}), value_key]"]
+            else:
+                lines.append(self.join_key(node, by, "key"))
+        text = render("rego/index.rego.j2", rule=rule, var=var, lines=lines, comment=self.index_comment(node, by))
+        self.indexes[rule] = text.rstrip("\n")
+
+    def join_values(self, node: ir.Related) -> list[str]:
+        """Bind `value` to each of the related object's join values, through every [*]."""
+        assert node.join is not None
+        current, lines, segments = var_name(node.var), [], list(node.join.values.segments)
+        step = 0
+        while any(isinstance(s, ir.Every) for s in segments):
+            cut = next(i for i, s in enumerate(segments) if isinstance(s, ir.Every))
+            step += 1
+            item = f"item_{step}"
+            lines.append(f"some {item} in common.list({self.path_of(current, segments[:cut])})")
+            current, segments = item, segments[cut + 1 :]
+        lines.append(f"some value in common.values({self.path_of(current, segments)})")
+        return lines
+
+    def path_of(self, base: str, segments: list[ir.Segment]) -> str:
+        return self.ref(ir.Ref(None, tuple(segments)), base)
+
+    def join_key(self, node: ir.Related, by: str, name: str) -> str:
+        assert node.join is not None
+        value = f"common.host(value, common.namespace({var_name(node.var)}))" if node.join.hosts else "value"
+        return f"some {name} in common.covering({value})" if by == "covering" else f"{name} := {value}"
+
+    def index_comment(self, node: ir.Related, by: str | None) -> str:
+        kinds = ", ".join(k.kind for k in node.kinds)
+        if by is None:
+            return f"# {kinds} objects, by namespace" if node.scope == "namespace" else f"# every {kinds}"
+        what = "the wildcard hosts that cover them" if by == "covering" else "value"
+        scope = "namespace and " if node.scope == "namespace" else ""
+        return f"# {kinds} objects, by {scope}{what}"
+
     def source(self, node: ir.Quantifier) -> str:
         helper = "common.keys" if node.keys else "common.list"
         return f"{helper}({self.ref(node.source)})"
@@ -176,7 +271,7 @@ class RegoRenderer:
             obj=self.obj,
             uses_params=ir.uses_params(self.policy.check),
             comprehension=comprehension,
-            functions=[self.functions[n] for n in sorted(self.functions)],
+            functions=[self.functions[n] for n in sorted(self.functions)] + list(self.indexes.values()),
         )
 
 

@@ -23,17 +23,20 @@ _overrides := data.hint2policy.parameters["prometheus-merge-sensitive-workloads"
 # title: "Workloads marked as having sensitive metrics opt out of Prometheus metrics merging"
 # entrypoint: true
 deny contains result if {
-	common.matches(input, _kinds, _excluded_namespaces)
-	some msg in hint.violations(input, _overrides)
+	some doc in common.documents
+	obj := doc.contents
+	common.matches(obj, _kinds, _excluded_namespaces)
+	some msg in hint.violations(obj, _overrides)
 	result := {
 		"msg": msg,
 		"hint": "prometheus-merge-sensitive-workloads",
 		"severity": "medium",
+		"file": doc.path,
 		"resource": {
-			"apiVersion": common.get(input, ["apiVersion"]),
-			"kind": common.get(input, ["kind"]),
-			"namespace": common.get(input, ["metadata", "namespace"]),
-			"name": common.get(input, ["metadata", "name"]),
+			"apiVersion": common.get(obj, ["apiVersion"]),
+			"kind": common.get(obj, ["kind"]),
+			"namespace": common.get(obj, ["metadata", "namespace"]),
+			"name": common.get(obj, ["metadata", "name"]),
 		},
 	}
 }

@@ -18,17 +18,20 @@ _excluded_namespaces := []
 # title: "Prefer exact VirtualService hosts to wildcard hosts"
 # entrypoint: true
 warn contains result if {
-	common.matches(input, _kinds, _excluded_namespaces)
-	some msg in hint.violations(input)
+	some doc in common.documents
+	obj := doc.contents
+	common.matches(obj, _kinds, _excluded_namespaces)
+	some msg in hint.violations(obj)
 	result := {
 		"msg": msg,
 		"hint": "virtual-service-wildcard-hosts",
 		"severity": "low",
+		"file": doc.path,
 		"resource": {
-			"apiVersion": common.get(input, ["apiVersion"]),
-			"kind": common.get(input, ["kind"]),
-			"namespace": common.get(input, ["metadata", "namespace"]),
-			"name": common.get(input, ["metadata", "name"]),
+			"apiVersion": common.get(obj, ["apiVersion"]),
+			"kind": common.get(obj, ["kind"]),
+			"namespace": common.get(obj, ["metadata", "namespace"]),
+			"name": common.get(obj, ["metadata", "name"]),
 		},
 	}
 }

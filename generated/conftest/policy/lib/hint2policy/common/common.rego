@@ -66,3 +66,117 @@ pod_templates(obj) := [template] if {
 	template := get(obj, ["spec", "jobTemplate", "spec", "template"])
 	is_object(template)
 }
+
+# -- documents and related objects ------------------------------------------------------
+
+# combined holds when conftest runs with --combine: input is then every document with its file.
+combined if is_array(input)
+
+# documents are the objects to check, each with the file it came from (null outside --combine).
+documents := [{"path": d.path, "contents": d.contents} | some d in input; is_object(d.contents)] if combined
+
+documents := [{"path": null, "contents": input}] if not combined
+
+# objects_of returns the objects of kinds that cross-resource checks see: the documents that
+# conftest combines, or the objects Gatekeeper replicates into data.inventory.
+objects_of(kinds) := [o |
+	some d in documents
+	o := d.contents
+	{"group": api_group(o), "kind": get(o, ["kind"])} in kinds
+] if {
+	combined
+}
+
+objects_of(kinds) := array.concat(
+	[o |
+		some k in kinds
+		some in_namespace in data.inventory.namespace
+		some by_kind in in_namespace
+		some o in object.get(by_kind, k.kind, {})
+		api_group(o) == k.group
+	],
+	[o |
+		some k in kinds
+		some by_kind in data.inventory.cluster
+		some o in object.get(by_kind, k.kind, {})
+		api_group(o) == k.group
+	],
+) if {
+	not combined
+}
+
+# namespace is obj's namespace, "" for an object without one.
+namespace(obj) := text(get(obj, ["metadata", "namespace"]))
+
+# same holds when a and b are one object: an object never conflicts with itself, even updated.
+same(a, b) if {
+	get(a, ["kind"]) == get(b, ["kind"])
+	api_group(a) == api_group(b)
+	namespace(a) == namespace(b)
+	get(a, ["metadata", "name"]) == get(b, ["metadata", "name"])
+}
+
+# values returns x as a list of values: a list as it is, a missing value as none.
+values(x) := x if is_array(x)
+
+values(x) := [] if is_null(x)
+
+values(x) := [x] if {
+	not is_array(x)
+	not is_null(x)
+}
+
+# host resolves a short host name (no dot) against namespace ns, as Istio does.
+host(h, _) := h if {
+	is_string(h)
+	contains(h, ".")
+}
+
+host("*", _) := "*"
+
+host(h, ns) := concat("", [h, ".", ns, ".svc.cluster.local"]) if {
+	is_string(h)
+	not contains(h, ".")
+	h != "*"
+}
+
+host(h, _) := h if not is_string(h)
+
+# covering returns the wildcard hosts that cover h, other than h: a.b.c -> *.b.c, *.c and *.
+covering(h) := {w |
+	is_string(h)
+	parts := split(h, ".")
+	count(parts) > 1
+	some i in numbers.range(1, count(parts) - 1)
+	w := concat(".", array.concat(["*"], array.slice(parts, i, count(parts))))
+	w != h
+} | {"*" | is_string(h); h != "*"}
+
+# exports returns the namespaces obj is exported to; "*" stands for all of them.
+exports(obj) := {"*"} if count(list(get(obj, ["spec", "exportTo"]))) == 0
+
+exports(obj) := {n |
+	some e in list(get(obj, ["spec", "exportTo"]))
+	is_string(e)
+	e != "~"
+	n := _exported_to(e, obj)
+} if {
+	count(list(get(obj, ["spec", "exportTo"]))) > 0
+}
+
+_exported_to(".", obj) := namespace(obj)
+
+_exported_to(e, _) := e if e != "."
+
+# exports_overlap holds when some namespace sees both a and b.
+exports_overlap(a, b) if {
+	"*" in exports(a)
+	count(exports(b)) > 0
+}
+
+exports_overlap(a, b) if {
+	"*" in exports(b)
+	count(exports(a)) > 0
+}
+
+exports_overlap(a, b) if count(exports(a) & exports(b)) > 0

@@ -1,0 +1,38 @@
+# METADATA
+# title: "Only one ServiceEntry per hostname"
+# description: "Istio builds one service per hostname and namespace scope. When two ServiceEntries visible in the same namespace name the same host, their ports, endpoints, resolution and location have to be merged or one of them wins, and which one depends on creation order and the proxy's view; the result is routing that changes when an unrelated entry is created or deleted. The check flags every ServiceEntry that shares a host (compared exactly, after resolving short names in the entry's namespace) with another ServiceEntry whose exportTo scope overlaps its own (absent exportTo meaning every namespace, \".\" its own namespace). Entries in different namespaces that are each exported only to their own namespace do not meet and are not flagged. Overlap through wildcards is service-entry-host-overlap's concern."
+# custom:
+#   hint: service-entry-unique-host
+#   source: hints/service-entry-unique-host/hint.yaml
+package lib.hint2policy.service_entry_unique_host
+
+import data.lib.hint2policy.common
+
+# violations is the set of messages for every way subject breaks the hint.
+violations(subject) := {msg |
+	some v_host in common.list(common.get(subject, ["spec", "hosts"]))
+	not _check_1(subject, v_host)
+	msg := sprintf("ServiceEntry %s/%s: another ServiceEntry visible in the same namespaces also declares the host %s", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host)])
+}
+
+_check_1(subject, v_host) if not _check_2(subject, v_host)
+
+_check_2(subject, v_host) if {
+	key := common.host(v_host, common.namespace(subject))
+	some v_other in object.get(_related_1, [key], [])
+	not common.same(v_other, subject)
+	common.exports_overlap(subject, v_other)
+}
+
+# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query.
+_related_1 := {key: objects |
+	some row in _related_1_rows
+	key := row[0]
+	objects := [r[1] | some r in _related_1_rows; r[0] == key]
+}
+
+_related_1_rows := [[key, v_other] |
+	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
+	some value in common.values(common.get(v_other, ["spec", "hosts"]))
+	key := common.host(value, common.namespace(v_other))
+]
