@@ -99,6 +99,12 @@ def authorization_policy(ns: str) -> Obj:
     return {"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy", "metadata": meta, "spec": spec}
 
 
+def default_deny(ns: str) -> Obj:
+    """The namespace's default: deny what no other policy allows (an ALLOW policy with no rules)."""
+    meta = _meta("default-deny", ns)
+    return {"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy", "metadata": meta, "spec": {}}
+
+
 def service_entry(ns: str) -> Obj:
     spec = {
         "hosts": [f"api-{ns}.partner.example.com"],
@@ -122,11 +128,12 @@ def gateway(index: int) -> Obj:
 
 
 def _namespace_objects(ns: str) -> Iterator[Obj]:
-    yield namespace(ns)
     for i in range(APPS_PER_NAMESPACE):
         app = f"app{i}"
         yield from (deployment(ns, app), service(ns, app), destination_rule(ns, app), virtual_service(ns, app))
-    yield from (sidecar(ns), peer_authentication(ns), authorization_policy(ns), service_entry(ns))
+    yield from (sidecar(ns), peer_authentication(ns), default_deny(ns), authorization_policy(ns), service_entry(ns))
+    # last: a mesh cut short at `resources` never holds a Namespace without its Sidecar and policies
+    yield namespace(ns)
 
 
 # -- violations: (hint id, the kind it applies to, how to break a compliant object) ---------------
@@ -180,6 +187,11 @@ def _wildcard_gateway(obj: Obj) -> None:
     obj["spec"]["servers"][0]["hosts"] = ["*"]
 
 
+def _missing_subset(obj: Obj) -> None:
+    # the DestinationRule for the host defines v1 only
+    obj["spec"]["http"][0]["route"][0]["destination"]["subset"] = "v2"
+
+
 VIOLATIONS: list[tuple[str, str, Callable[[Obj], None]]] = [
     ("service-port-names", "Service", _unnamed_port),
     ("workload-app-version-labels", "Deployment", _no_version),
@@ -193,6 +205,7 @@ VIOLATIONS: list[tuple[str, str, Callable[[Obj], None]]] = [
     ("sidecar-import-all", "Sidecar", _import_all),
     ("namespace-injection-decision", "Namespace", _no_injection_label),
     ("gateway-wildcard-hosts", "Gateway", _wildcard_gateway),
+    ("virtual-service-subset-exists", "VirtualService", _missing_subset),
 ]
 
 
@@ -208,12 +221,28 @@ def generate(resources: int, violations: float = 0.05, seed: int = 1) -> Mesh:
             if rng.random() < violations:
                 _inject(rng, obj, mesh)
             mesh.objects.append(obj)
+    _knock_on(mesh)
     return mesh
+
+
+def _knock_on(mesh: Mesh) -> None:
+    """A Sidecar that imports everything no longer restricts its namespace: that Namespace is flagged too."""
+    in_mesh = {
+        o["metadata"]["name"]
+        for o in mesh.objects
+        if o["kind"] == "Namespace" and (o["metadata"].get("labels") or {}).get("istio-injection") == "enabled"
+    }
+    for violation in list(mesh.violations):
+        if violation["hint"] == "sidecar-import-all" and violation["namespace"] in in_mesh:
+            ns = violation["namespace"]
+            mesh.violations.append(
+                {"hint": "namespace-defines-sidecar", "kind": "Namespace", "namespace": "", "name": ns}
+            )
 
 
 def _inject(rng: random.Random, obj: Obj, mesh: Mesh) -> None:
     choices = [(hint, breaker) for hint, kind, breaker in VIOLATIONS if kind == obj["kind"]]
-    if not choices:
+    if not choices or obj["metadata"]["name"] == "default-deny":  # the breakers target allow-frontend
         return
     hint, breaker = rng.choice(choices)
     breaker(obj)

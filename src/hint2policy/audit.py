@@ -75,15 +75,38 @@ def _kyverno(
             others.append(obj)
     if not subjects:
         return report
-    test_dir = root / "kyverno-audit"
-    for name, text in render_audit_test(related, subjects, others).items():
-        (test_dir / name).parent.mkdir(parents=True, exist_ok=True)
-        (test_dir / name).write_text(text, encoding="utf-8")
     kinds = {p.hint_id: {k.kind for k in p.kinds} for p in related}
-    more = kyverno.test_findings(root, test_dir, kinds)
-    report.findings += more.findings
-    report.error = more.error
+    for number, group in enumerate(_unique_names(subjects), 1):
+        # the others' subjects exist too: in the cluster, not under review in this Test
+        rest = others + [obj for _, obj in subjects if not any(obj is o for _, o in group)]
+        test_dir = root / f"kyverno-audit-{number}"
+        for name, text in render_audit_test(related, group, rest).items():
+            (test_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            (test_dir / name).write_text(text, encoding="utf-8")
+        more = kyverno.test_findings(root, test_dir, kinds)
+        report.findings += more.findings
+        if more.error:
+            report.error = more.error
+            break
     return report
+
+
+def _unique_names(subjects: list[tuple[str, dict]]) -> list[list[tuple[str, dict]]]:
+    """Subjects split so that no two in a group share a name.
+
+    `kyverno test` finds a result's resource by name, whatever its kind and
+    (for a namespace-less one) namespace, so two reviewed objects of one name cannot share a Test.
+    """
+    groups: list[tuple[set[str], list[tuple[str, dict]]]] = []
+    for subject in subjects:
+        meta = subject[1]["metadata"]
+        key = meta["name"]
+        group = next((g for g in groups if key not in g[0]), None)
+        if group is None:
+            groups.append(group := (set(), []))
+        group[0].add(key)
+        group[1].append(subject)
+    return [members for _, members in groups]
 
 
 def _write_inputs(hints: Sequence[Hint], manifests: Sequence[Manifest], root: Path) -> dict[tuple[str, ...], Path]:

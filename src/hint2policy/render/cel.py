@@ -137,7 +137,9 @@ class CelRenderer:
         key = self.operand(join.key)
         if join.hosts:
             key = host(key, namespace("object"))
-        return f"({key} != null && {self.values_exist(join, var, var, list(join.values.segments), key)})"
+        exists = self.values_exist(join, var, var, list(join.values.segments), key)
+        # a field may be missing; a literal or a parameter never is (and CEL refuses "x" != null)
+        return f"({key} != null && {exists})" if isinstance(join.key, ir.Ref | ir.Format) else f"({exists})"
 
     def values_exist(self, join: ir.Join, var: str, base: str, segments: list, key: str, depth: int = 1) -> str:
         """Some value at segments from base (through every [*]) matches key."""

@@ -11,7 +11,7 @@ from hint2policy.catalog import Hint
 from hint2policy.compile import ir
 from hint2policy.compile.workloads import template_groups
 from hint2policy.engines.toolchain import spec
-from hint2policy.kube import api_version, plural
+from hint2policy.kube import CLUSTER_SCOPED, api_version, plural
 from hint2policy.render import cel, escape
 from hint2policy.render.environment import render
 from hint2policy.render.fixtures import Case
@@ -119,14 +119,43 @@ def render_test(hint: Hint, cases: list[Case], fixtures_dir: str) -> str:
     )
 
 
-BUILT_IN_GROUPS = frozenset({"", "apps", "batch"})
 CRD_DIR = "crds"
 
 
-def crd_kinds(policies: list[ir.Policy]) -> list[ir.Kind]:
-    """The custom kinds that cross-resource tests need a CRD for."""
+BUILT_IN_GROUPS = frozenset({"", "apps", "batch"})
+PLACEHOLDER_NAMESPACE = "hint2policy-kyverno-test-placeholders"
+
+
+def cross_kinds(policies: list[ir.Policy]) -> list[ir.Kind]:
+    """Every kind a cross-resource policy reviews or lists."""
     kinds = {(k.group, k.kind) for p in policies if p.cross_resource for k in (*p.kinds, *p.related_kinds)}
-    return [ir.Kind(g, k) for g, k in sorted(kinds) if g not in BUILT_IN_GROUPS]
+    return [ir.Kind(g, k) for g, k in sorted(kinds)]
+
+
+def crd_kinds(policies: list[ir.Policy]) -> list[ir.Kind]:
+    """The custom kinds that `kyverno test` needs a CRD for (it maps kinds to resources through them)."""
+    return [k for k in cross_kinds(policies) if k.group not in BUILT_IN_GROUPS]
+
+
+def placeholders(kinds: list[ir.Kind], objects: list[dict]) -> list[dict]:
+    """An empty object of each built-in kind that no object registers in `kyverno test`'s fake cluster.
+
+    The fake cluster can list a built-in kind only once an object of it exists
+    (a CRD for a built-in kind clashes with the built-in mapping), so listing
+    Pods where there are none is an error, not an empty list. A placeholder has
+    no labels and no spec, in a namespace of its own, so no relation matches it.
+    """
+    present = {(o["apiVersion"].rpartition("/")[0], o["kind"]) for o in objects}
+    missing = [k for k in kinds if k.group in BUILT_IN_GROUPS and (k.group, k.kind) not in present]
+    found = []
+    for kind in missing:
+        meta = (
+            {"name": "placeholder"}
+            if kind.kind in CLUSTER_SCOPED
+            else {"name": "placeholder", "namespace": PLACEHOLDER_NAMESPACE}
+        )
+        found.append({"apiVersion": api_version(kind.group), "kind": kind.kind, "metadata": meta})
+    return found
 
 
 def crd_file(kind: ir.Kind) -> str:
@@ -142,8 +171,7 @@ def render_scenario(hint: Hint, case: Case, fixtures_dir: str) -> dict[str, str]
     """A Test per scenario (kyverno test has no isolation within one Test) and its cluster."""
     policy, folder = hint.policy, f"kyverno/{hint.id}/{case.name}"
     source = f"hints/{hint.id}/fixtures/{case.source.path.name}"
-    custom = {(k.group, k.kind) for k in crd_kinds([policy])}
-    crds = sorted({f"../../{crd_file(ir.Kind(g, k))}" for g, k in custom})
+    crds = sorted(f"../../{crd_file(kind)}" for kind in crd_kinds([policy]))
     test = render(
         "kyverno/scenario-test.yaml.j2",
         policy=policy,
@@ -161,19 +189,21 @@ def render_scenario(hint: Hint, case: Case, fixtures_dir: str) -> dict[str, str]
         subject=f"{case.kind} {case.obj['metadata']['name']}",
         name=case.name,
         crds=crds,
-        resources=_dump(cluster_objects(case)),
+        resources=_dump(cluster_objects(policy, case)),
     )
     return {f"{folder}/kyverno-test.yaml": test, f"{folder}/cluster.yaml": cluster}
 
 
-def cluster_objects(case: Case) -> list[dict]:
+def cluster_objects(policy: ir.Policy, case: Case) -> list[dict]:
     """The namespaces of the scenario, then what exists except the reviewed object.
 
     `kyverno test` adds the reviewed object to the cluster itself, and refuses
     a second object of the same identity, so an older version of it is left out.
     """
-    namespaces = missing_namespaces([case.obj, *case.inventory])
-    return namespaces + [o for o in case.inventory if identity(o) != identity(case.obj)]
+    existing = [o for o in case.inventory if identity(o) != identity(case.obj)]
+    filler = placeholders(cross_kinds([policy]), [case.obj, *existing])
+    namespaces = missing_namespaces([case.obj, *existing, *filler])
+    return namespaces + existing + filler
 
 
 def missing_namespaces(objects: list[dict]) -> list[dict]:
@@ -221,6 +251,7 @@ def render_audit_test(
             }
             for kind, names in sorted(by_kind.items())
         ]
+    others = others + placeholders(cross_kinds(policies), [obj for _, obj in subjects] + others)
     namespaces = missing_namespaces([obj for _, obj in subjects] + others)
     cluster = {
         "apiVersion": "cli.kyverno.io/v1alpha1",

@@ -55,13 +55,19 @@ class RegoRenderer:
 
     def format(self, operand: ir.Format) -> tuple[list[str], str]:
         # every placeholder must hold a string, or the predicate is false
-        binds, pieces = [], []
+        binds, pieces, count = [], [], 0
         for part in operand.parts:
             if isinstance(part, str):
                 pieces.append(escape.rego_str(part))
                 continue
-            name = f"part_{len(binds) // 2 + 1}"
-            binds += [f"{name} := {self.ref(part)}", f"is_string({name})"]  # type: ignore[arg-type]
+            assert isinstance(part, ir.Ref)
+            if part.var and not part.segments:  # a bare $var is used as it is
+                name = var_name(part.var)
+            else:
+                count += 1
+                name = f"part_{count}"
+                binds.append(f"{name} := {self.ref(part)}")
+            binds.append(f"is_string({name})")
             pieces.append(name)
         return binds, f'concat("", [{", ".join(pieces)}])'
 
@@ -187,16 +193,18 @@ class RegoRenderer:
         if by is None:
             lines.append(f"key := common.namespace({var})")
         else:
-            lines += self.join_values(node)
+            name = "value_key" if node.scope == "namespace" else "key"
+            plain = by == "exact" and not node.join.hosts  # the value is the key itself
+            lines += self.join_values(node, name if plain else "value")
+            if not plain:
+                lines.append(self.join_key(node, by, name))
             if node.scope == "namespace":
-                lines += [self.join_key(node, by, "value_key"), f"key := [common.namespace({var}), value_key]"]
-            else:
-                lines.append(self.join_key(node, by, "key"))
+                lines.append(f"key := [common.namespace({var}), value_key]")
         text = render("rego/index.rego.j2", rule=rule, var=var, lines=lines, comment=self.index_comment(node, by))
         self.indexes[rule] = text.rstrip("\n")
 
-    def join_values(self, node: ir.Related) -> list[str]:
-        """Bind `value` to each of the related object's join values, through every [*]."""
+    def join_values(self, node: ir.Related, name: str) -> list[str]:
+        """Bind name to each of the related object's join values, through every [*]."""
         assert node.join is not None
         current, lines, segments = var_name(node.var), [], list(node.join.values.segments)
         step = 0
@@ -206,7 +214,7 @@ class RegoRenderer:
             item = f"item_{step}"
             lines.append(f"some {item} in common.list({self.path_of(current, segments[:cut])})")
             current, segments = item, segments[cut + 1 :]
-        lines.append(f"some value in common.values({self.path_of(current, segments)})")
+        lines.append(f"some {name} in common.values({self.path_of(current, segments)})")
         return lines
 
     def path_of(self, base: str, segments: list[ir.Segment]) -> str:

@@ -1,0 +1,78 @@
+# METADATA
+# title: "A specific DestinationRule must repeat the mesh-wide DestinationRule's required settings"
+# description: "The seed's hosts lost their asterisks in rendering (*.local, *.ns1.svc.cluster.local). A platform team often sets client-side defaults for the whole mesh in one wildcard DestinationRule in the root namespace: TLS mode, outlier detection, connection pool limits. As soon as a team writes a DestinationRule for a narrower host, only that rule applies to its traffic, and every default it does not repeat is gone. Since Istio's automatic mutual TLS, a missing tls block no longer means plaintext between sidecars, but dropping the global rule's explicit tls mode (SIMPLE to an external host, ISTIO_MUTUAL to workloads that auto mTLS cannot detect), its outlier detection or its connection limits still changes behaviour. The check resolves short hosts in each rule's namespace and finds, for each DestinationRule, the wildcard DestinationRules whose host covers its host (\"*.local\" covers reviews.ns1.svc.cluster.local and the narrower wildcard *.ns1.svc.cluster.local; \"*\" covers every host), that have no workloadSelector and whose exportTo scope overlaps its own, in any namespace (the root namespace's apply mesh-wide, a namespace's own wildcard rule applies to its services). It flags the DestinationRule when such a wildcard rule sets trafficPolicy.tls.mode, trafficPolicy.outlierDetection or trafficPolicy.connectionPool and the DestinationRule leaves the same field unset in its own trafficPolicy. Deliberately not flagged: a field the specific rule sets to a different value (an explicit choice; destination-rule-tls-not-disabled catches a disabled TLS mode), rules with the same host (no wildcard covers its own host), and the broadest wildcard rules themselves. Settings given only in portLevelSettings or in a subset's trafficPolicy do not count as repeated: they leave the rest of the traffic without them, so such a rule is still flagged. The list of fields is fixed: the check language reads fixed paths and cannot take the fields from a parameter, so loadBalancer and the other trafficPolicy fields are not compared. It warns rather than denies: the global rule's settings change over time, and a deny would then block every update of every team rule."
+# custom:
+#   hint: destination-rule-wildcard-settings
+#   source: hints/destination-rule-wildcard-settings/hint.yaml
+package lib.hint2policy.destination_rule_wildcard_settings
+
+import data.lib.hint2policy.common
+
+# violations is the set of messages for every way subject breaks the hint.
+violations(subject) := {msg |
+	not _check_1(subject)
+	msg := sprintf("DestinationRule %s/%s for %s shadows a wildcard DestinationRule that covers its host and sets trafficPolicy tls.mode, outlierDetection or connectionPool, but leaves that field unset: wildcard settings are not inherited, repeat them here", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["spec", "host"]))])
+}
+
+_check_1(subject) if not _check_2(subject)
+
+_check_2(subject) if {
+	key := common.host(common.get(subject, ["spec", "host"]), common.namespace(subject))
+	some v_wide in [o | some k in common.covering(key); some o in _related_1[k]]
+	not common.same(v_wide, subject)
+	common.exports_overlap(subject, v_wide)
+	_check_3(subject, v_wide)
+}
+
+_check_3(subject, v_wide) if {
+	_check_4(v_wide)
+	_check_5(subject, v_wide)
+}
+
+_check_4(v_wide) if common.get(v_wide, ["spec", "workloadSelector"]) == null
+
+_check_5(subject, v_wide) if _check_6(subject, v_wide)
+
+_check_5(subject, v_wide) if _check_9(subject, v_wide)
+
+_check_5(subject, v_wide) if _check_12(subject, v_wide)
+
+_check_6(subject, v_wide) if {
+	_check_7(v_wide)
+	_check_8(subject)
+}
+
+_check_7(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "tls", "mode"]) != null
+
+_check_8(subject) if common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) == null
+
+_check_9(subject, v_wide) if {
+	_check_10(v_wide)
+	_check_11(subject)
+}
+
+_check_10(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "outlierDetection"]) != null
+
+_check_11(subject) if common.get(subject, ["spec", "trafficPolicy", "outlierDetection"]) == null
+
+_check_12(subject, v_wide) if {
+	_check_13(v_wide)
+	_check_14(subject)
+}
+
+_check_13(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "connectionPool"]) != null
+
+_check_14(subject) if common.get(subject, ["spec", "trafficPolicy", "connectionPool"]) == null
+
+# DestinationRule objects, by value: a complete rule, so every engine builds it once per query.
+_related_1 := {key: objects |
+	some row in _related_1_rows
+	key := row[0]
+	objects := [r[1] | some r in _related_1_rows; r[0] == key]
+}
+
+_related_1_rows := [[key, v_wide] |
+	some v_wide in common.objects_of([{"group": "networking.istio.io", "kind": "DestinationRule"}])
+	some value in common.values(common.get(v_wide, ["spec", "host"]))
+	key := common.host(value, common.namespace(v_wide))
+]

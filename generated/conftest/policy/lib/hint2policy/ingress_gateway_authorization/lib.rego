@@ -1,0 +1,275 @@
+# METADATA
+# title: "Namespace-wide ALLOW policies must not lock out the ingress gateway in that namespace"
+# description: "An AuthorizationPolicy without selector or targetRefs applies to every workload of its namespace, the gateway's pods included; one in the root namespace applies to every workload of the mesh. Once any ALLOW policy applies to the gateway, requests that no ALLOW rule matches get 403 (RBAC: access denied), and an allow-nothing policy (spec: {}, or ALLOW with no rules) denies everything. A policy written for internal callers (from principals in the mesh) never matches external clients, whose requests arrive without a mesh identity. The check reviews each namespace-wide ALLOW policy (action ALLOW or absent; no selector.matchLabels, targetRef or targetRefs), allow-nothing policies included, and looks for ingress gateway workloads: Pods by their labels and apps/v1 Deployments by their pod template labels, whose istio label has one of the values gatewayLabelValues lists (ingressgateway by default), in the policy's namespace or, for a policy in rootNamespace, in every namespace. It flags the policy when one of these gateways has no ALLOW policy of its own: an ALLOW policy with at least one rule, in the gateway's namespace or the root namespace, whose selector.matchLabels all have the same values in the gateway's labels. Deliberately not flagged: DENY, CUSTOM and AUDIT policies, which do not turn on default deny for the workloads they apply to (and a DENY is not lifted by an ALLOW policy for the gateway, so the remedy would not help); a namespace-wide policy with a rule that has no from, to or when, which allows every request; namespaces without a gateway workload. An allow-nothing policy is flagged like any other ALLOW policy: it is the strictest case, and an ALLOW policy for the gateway does lift it. A gateway policy without rules, or a DENY policy for the gateway, does not count as the gateway's own ALLOW policy. The check cannot tell whether the gateway's ALLOW rules admit the external clients, only that the gateway has rules of its own; Gateway API gateways (label gateway.networking.k8s.io/gateway-name) are not recognised. It is a warning because the verdict depends on the order objects are applied in (the gateway's policy may come in the same change, after this one) and an internal-only gateway may be meant to be closed; the severity is high because a mistake takes all external traffic down. The policy is checked when it is admitted or audited, not when a gateway is added to the namespace later."
+# custom:
+#   hint: ingress-gateway-authorization
+#   source: hints/ingress-gateway-authorization/hint.yaml
+package lib.hint2policy.ingress_gateway_authorization
+
+import data.lib.hint2policy.common
+
+# Parameter defaults; a Constraint's parameters or conftest data override them.
+_defaults := {"gatewayLabelValues": ["ingressgateway"], "rootNamespace": "istio-system"}
+
+# violations is the set of messages for every way subject breaks the hint (overrides: parameter values).
+violations(subject, overrides) := {msg |
+	params := object.union(_defaults, overrides)
+	not _check_1(subject, params)
+	msg := sprintf("AuthorizationPolicy %s/%s: this namespace-wide ALLOW policy also applies to an ingress gateway (istio label in gatewayLabelValues) that has no ALLOW policy of its own, so external requests its rules do not match get 403 RBAC: access denied", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
+}
+
+_check_1(subject, _) if _check_2(subject)
+
+_check_1(subject, _) if _check_3(subject)
+
+_check_1(subject, _) if _check_4(subject)
+
+_check_1(subject, _) if _check_5(subject)
+
+_check_1(subject, _) if _check_6(subject)
+
+_check_1(subject, params) if _check_11(subject, params)
+
+_check_2(subject) if common.get(subject, ["spec", "action"]) in ["DENY", "CUSTOM", "AUDIT"]
+
+_check_3(subject) if {
+	value := common.get(subject, ["spec", "selector", "matchLabels"])
+	common.has_size(value)
+	count(value) > 0
+}
+
+_check_4(subject) if common.get(subject, ["spec", "targetRef"]) != null
+
+_check_5(subject) if common.get(subject, ["spec", "targetRefs"]) != null
+
+_check_6(subject) if {
+	some v_rule in common.list(common.get(subject, ["spec", "rules"]))
+	_check_7(v_rule)
+}
+
+_check_7(v_rule) if {
+	_check_8(v_rule)
+	_check_9(v_rule)
+	_check_10(v_rule)
+}
+
+_check_8(v_rule) if common.get(v_rule, ["from"]) == null
+
+_check_9(v_rule) if common.get(v_rule, ["to"]) == null
+
+_check_10(v_rule) if common.get(v_rule, ["when"]) == null
+
+_check_11(subject, params) if {
+	_check_12(subject, params)
+	_check_37(subject, params)
+}
+
+_check_12(subject, params) if not _check_13(subject, params)
+
+_check_13(subject, params) if {
+	some v_gateway in _related_1[common.namespace(subject)]
+	not common.same(v_gateway, subject)
+	_check_14(subject, params, v_gateway)
+}
+
+_check_14(subject, params, v_gateway) if {
+	_check_15(params, v_gateway)
+	_check_20(subject, params, v_gateway)
+}
+
+_check_15(params, v_gateway) if _check_16(params, v_gateway)
+
+_check_15(params, v_gateway) if _check_19(params, v_gateway)
+
+_check_16(params, v_gateway) if {
+	_check_17(v_gateway)
+	_check_18(params, v_gateway)
+}
+
+_check_17(v_gateway) if common.get(v_gateway, ["kind"]) == "Pod"
+
+_check_18(params, v_gateway) if common.get(v_gateway, ["metadata", "labels", "istio"]) in params.gatewayLabelValues
+
+_check_19(params, v_gateway) if common.get(v_gateway, ["spec", "template", "metadata", "labels", "istio"]) in params.gatewayLabelValues
+
+_check_20(subject, params, v_gateway) if not _check_21(subject, params, v_gateway)
+
+_check_21(subject, params, v_gateway) if {
+	some v_allow in _related_2
+	not common.same(v_allow, subject)
+	_check_22(params, v_allow, v_gateway)
+}
+
+_check_22(params, v_allow, v_gateway) if {
+	_check_23(params, v_allow, v_gateway)
+	_check_26(v_allow)
+	_check_27(v_allow)
+	_check_28(v_allow)
+	_check_29(v_allow)
+	_check_30(v_allow)
+	_check_31(v_allow, v_gateway)
+}
+
+_check_23(_, v_allow, v_gateway) if _check_24(v_allow, v_gateway)
+
+_check_23(params, v_allow, _) if _check_25(params, v_allow)
+
+_check_24(v_allow, v_gateway) if common.get(v_allow, ["metadata", "namespace"]) == common.get(v_gateway, ["metadata", "namespace"])
+
+_check_25(params, v_allow) if common.get(v_allow, ["metadata", "namespace"]) == params.rootNamespace
+
+_check_26(v_allow) if not common.get(v_allow, ["spec", "action"]) in ["DENY", "CUSTOM", "AUDIT"]
+
+_check_27(v_allow) if common.get(v_allow, ["spec", "targetRef"]) == null
+
+_check_28(v_allow) if common.get(v_allow, ["spec", "targetRefs"]) == null
+
+_check_29(v_allow) if {
+	value := common.get(v_allow, ["spec", "rules"])
+	common.has_size(value)
+	count(value) > 0
+}
+
+_check_30(v_allow) if {
+	value := common.get(v_allow, ["spec", "selector", "matchLabels"])
+	common.has_size(value)
+	count(value) > 0
+}
+
+_check_31(v_allow, v_gateway) if {
+	every v_key in common.keys(common.get(v_allow, ["spec", "selector", "matchLabels"])) {
+		_check_32(v_allow, v_gateway, v_key)
+	}
+}
+
+_check_32(v_allow, v_gateway, v_key) if _check_33(v_allow, v_gateway, v_key)
+
+_check_32(v_allow, v_gateway, v_key) if _check_36(v_allow, v_gateway, v_key)
+
+_check_33(v_allow, v_gateway, v_key) if {
+	_check_34(v_gateway)
+	_check_35(v_allow, v_gateway, v_key)
+}
+
+_check_34(v_gateway) if common.get(v_gateway, ["kind"]) == "Pod"
+
+_check_35(v_allow, v_gateway, v_key) if common.get(v_gateway, ["metadata", "labels", v_key]) == common.get(v_allow, ["spec", "selector", "matchLabels", v_key])
+
+_check_36(v_allow, v_gateway, v_key) if common.get(v_gateway, ["spec", "template", "metadata", "labels", v_key]) == common.get(v_allow, ["spec", "selector", "matchLabels", v_key])
+
+_check_37(subject, params) if _check_38(subject, params)
+
+_check_37(subject, params) if _check_39(subject, params)
+
+_check_38(subject, params) if common.get(subject, ["metadata", "namespace"]) != params.rootNamespace
+
+_check_39(subject, params) if not _check_40(subject, params)
+
+_check_40(subject, params) if {
+	some v_meshgateway in _related_3
+	not common.same(v_meshgateway, subject)
+	_check_41(subject, params, v_meshgateway)
+}
+
+_check_41(subject, params, v_meshgateway) if {
+	_check_42(params, v_meshgateway)
+	_check_47(subject, params, v_meshgateway)
+}
+
+_check_42(params, v_meshgateway) if _check_43(params, v_meshgateway)
+
+_check_42(params, v_meshgateway) if _check_46(params, v_meshgateway)
+
+_check_43(params, v_meshgateway) if {
+	_check_44(v_meshgateway)
+	_check_45(params, v_meshgateway)
+}
+
+_check_44(v_meshgateway) if common.get(v_meshgateway, ["kind"]) == "Pod"
+
+_check_45(params, v_meshgateway) if common.get(v_meshgateway, ["metadata", "labels", "istio"]) in params.gatewayLabelValues
+
+_check_46(params, v_meshgateway) if common.get(v_meshgateway, ["spec", "template", "metadata", "labels", "istio"]) in params.gatewayLabelValues
+
+_check_47(subject, params, v_meshgateway) if not _check_48(subject, params, v_meshgateway)
+
+_check_48(subject, params, v_meshgateway) if {
+	some v_meshallow in _related_4
+	not common.same(v_meshallow, subject)
+	_check_49(params, v_meshallow, v_meshgateway)
+}
+
+_check_49(params, v_meshallow, v_meshgateway) if {
+	_check_50(params, v_meshallow, v_meshgateway)
+	_check_53(v_meshallow)
+	_check_54(v_meshallow)
+	_check_55(v_meshallow)
+	_check_56(v_meshallow)
+	_check_57(v_meshallow)
+	_check_58(v_meshallow, v_meshgateway)
+}
+
+_check_50(_, v_meshallow, v_meshgateway) if _check_51(v_meshallow, v_meshgateway)
+
+_check_50(params, v_meshallow, _) if _check_52(params, v_meshallow)
+
+_check_51(v_meshallow, v_meshgateway) if common.get(v_meshallow, ["metadata", "namespace"]) == common.get(v_meshgateway, ["metadata", "namespace"])
+
+_check_52(params, v_meshallow) if common.get(v_meshallow, ["metadata", "namespace"]) == params.rootNamespace
+
+_check_53(v_meshallow) if not common.get(v_meshallow, ["spec", "action"]) in ["DENY", "CUSTOM", "AUDIT"]
+
+_check_54(v_meshallow) if common.get(v_meshallow, ["spec", "targetRef"]) == null
+
+_check_55(v_meshallow) if common.get(v_meshallow, ["spec", "targetRefs"]) == null
+
+_check_56(v_meshallow) if {
+	value := common.get(v_meshallow, ["spec", "rules"])
+	common.has_size(value)
+	count(value) > 0
+}
+
+_check_57(v_meshallow) if {
+	value := common.get(v_meshallow, ["spec", "selector", "matchLabels"])
+	common.has_size(value)
+	count(value) > 0
+}
+
+_check_58(v_meshallow, v_meshgateway) if {
+	every v_mkey in common.keys(common.get(v_meshallow, ["spec", "selector", "matchLabels"])) {
+		_check_59(v_meshallow, v_meshgateway, v_mkey)
+	}
+}
+
+_check_59(v_meshallow, v_meshgateway, v_mkey) if _check_60(v_meshallow, v_meshgateway, v_mkey)
+
+_check_59(v_meshallow, v_meshgateway, v_mkey) if _check_63(v_meshallow, v_meshgateway, v_mkey)
+
+_check_60(v_meshallow, v_meshgateway, v_mkey) if {
+	_check_61(v_meshgateway)
+	_check_62(v_meshallow, v_meshgateway, v_mkey)
+}
+
+_check_61(v_meshgateway) if common.get(v_meshgateway, ["kind"]) == "Pod"
+
+_check_62(v_meshallow, v_meshgateway, v_mkey) if common.get(v_meshgateway, ["metadata", "labels", v_mkey]) == common.get(v_meshallow, ["spec", "selector", "matchLabels", v_mkey])
+
+_check_63(v_meshallow, v_meshgateway, v_mkey) if common.get(v_meshgateway, ["spec", "template", "metadata", "labels", v_mkey]) == common.get(v_meshallow, ["spec", "selector", "matchLabels", v_mkey])
+
+# Pod, Deployment objects, by namespace: a complete rule, so every engine builds it once per query.
+_related_1 := {key: objects |
+	some row in _related_1_rows
+	key := row[0]
+	objects := [r[1] | some r in _related_1_rows; r[0] == key]
+}
+
+_related_1_rows := [[key, v_gateway] |
+	some v_gateway in common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
+	key := common.namespace(v_gateway)
+]
+
+_related_2 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])
+
+_related_3 := common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
+
+_related_4 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])

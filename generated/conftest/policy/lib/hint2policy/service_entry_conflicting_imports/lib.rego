@@ -1,0 +1,130 @@
+# METADATA
+# title: "No host defined by ServiceEntries or VirtualServices in several namespaces that import into one"
+# description: "A Sidecar egress host of the form */<host> (and the default, with no Sidecar, of importing everything) pulls a host from every namespace that exports it. If two namespaces each define the host, in ServiceEntries or in VirtualServices exported to all namespaces, the proxy keeps one of them, chosen by creation time; recreating one of them during a redeploy or a cluster restore silently switches which definition wins. The check flags a ServiceEntry, once per host, when a ServiceEntry in another namespace declares the same host and the two entries' exportTo scopes overlap (absent or [] meaning every namespace, \".\" the entry's own namespace, \"~\" none). It flags a VirtualService bound to the mesh gateway (spec.gateways absent, empty or listing mesh), once per host, when a VirtualService in another namespace, also bound to the mesh gateway, declares the same host with an overlapping exportTo. Hosts are compared exactly after resolving short names in their own namespace (reviews in bookinfo is reviews.bookinfo.svc.cluster.local), so the same short name in two namespaces is two hosts. Deliberately not flagged: duplicates within one namespace (service-entry-unique-host and virtual-service-unique-host report those), a ServiceEntry against a VirtualService for the same host (they do not compete), VirtualServices bound only to ingress or egress gateways, hosts that only overlap through a wildcard (service-entry-host-overlap and virtual-service-wildcard-overlap), and definitions whose exportTo scopes do not meet. The message does not name the definition that wins: no engine compares creation timestamps, and manifests checked from a repository with conftest have none, so it says only what the seed says, that creation order decides. exportTo defaults changed in meshConfig (defaultServiceExportTo, defaultVirtualServiceExportTo) are not known to the check; it assumes the Istio default, every namespace. It is a warning: a second definition may be deliberate during a migration, and the choice changes only when one of them is recreated."
+# custom:
+#   hint: service-entry-conflicting-imports
+#   source: hints/service-entry-conflicting-imports/hint.yaml
+package lib.hint2policy.service_entry_conflicting_imports
+
+import data.lib.hint2policy.common
+
+# violations is the set of messages for every way subject breaks the hint.
+violations(subject) := {msg |
+	some v_host in common.list(common.get(subject, ["spec", "hosts"]))
+	not _check_1(subject, v_host)
+	msg := sprintf("%s %s/%s: host %s is also defined by a %s in another namespace with an overlapping exportTo, and sidecars that import it from every namespace use one of the two, picked by creation time", [common.text(common.get(subject, ["kind"])), common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host), common.text(common.get(subject, ["kind"]))])
+}
+
+_check_1(subject, v_host) if {
+	_check_2(subject, v_host)
+	_check_7(subject, v_host)
+}
+
+_check_2(subject, _) if _check_3(subject)
+
+_check_2(subject, v_host) if _check_4(subject, v_host)
+
+_check_3(subject) if common.get(subject, ["kind"]) != "ServiceEntry"
+
+_check_4(subject, v_host) if not _check_5(subject, v_host)
+
+_check_5(subject, v_host) if {
+	key := common.host(v_host, common.namespace(subject))
+	some v_entry in object.get(_related_1, [key], [])
+	not common.same(v_entry, subject)
+	common.exports_overlap(subject, v_entry)
+	_check_6(subject, v_entry)
+}
+
+_check_6(subject, v_entry) if common.get(v_entry, ["metadata", "namespace"]) != common.get(subject, ["metadata", "namespace"])
+
+_check_7(subject, _) if _check_8(subject)
+
+_check_7(subject, _) if _check_9(subject)
+
+_check_7(subject, v_host) if _check_13(subject, v_host)
+
+_check_8(subject) if common.get(subject, ["kind"]) != "VirtualService"
+
+_check_9(subject) if {
+	_check_10(subject)
+	_check_11(subject)
+}
+
+_check_10(subject) if {
+	value := common.get(subject, ["spec", "gateways"])
+	common.has_size(value)
+	count(value) > 0
+}
+
+_check_11(subject) if {
+	every v_gateway in common.list(common.get(subject, ["spec", "gateways"])) {
+		_check_12(v_gateway)
+	}
+}
+
+_check_12(v_gateway) if v_gateway != "mesh"
+
+_check_13(subject, v_host) if not _check_14(subject, v_host)
+
+_check_14(subject, v_host) if {
+	key := common.host(v_host, common.namespace(subject))
+	some v_route in object.get(_related_2, [key], [])
+	not common.same(v_route, subject)
+	common.exports_overlap(subject, v_route)
+	_check_15(subject, v_route)
+}
+
+_check_15(subject, v_route) if {
+	_check_16(subject, v_route)
+	_check_17(v_route)
+}
+
+_check_16(subject, v_route) if common.get(v_route, ["metadata", "namespace"]) != common.get(subject, ["metadata", "namespace"])
+
+_check_17(v_route) if _check_18(v_route)
+
+_check_17(v_route) if _check_19(v_route)
+
+_check_17(v_route) if _check_20(v_route)
+
+_check_18(v_route) if common.get(v_route, ["spec", "gateways"]) == null
+
+_check_19(v_route) if {
+	value := common.get(v_route, ["spec", "gateways"])
+	common.has_size(value)
+	count(value) == 0
+}
+
+_check_20(v_route) if {
+	some v_routegateway in common.list(common.get(v_route, ["spec", "gateways"]))
+	_check_21(v_routegateway)
+}
+
+_check_21(v_routegateway) if v_routegateway == "mesh"
+
+# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query.
+_related_1 := {key: objects |
+	some row in _related_1_rows
+	key := row[0]
+	objects := [r[1] | some r in _related_1_rows; r[0] == key]
+}
+
+_related_1_rows := [[key, v_entry] |
+	some v_entry in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
+	some value in common.values(common.get(v_entry, ["spec", "hosts"]))
+	key := common.host(value, common.namespace(v_entry))
+]
+
+# VirtualService objects, by value: a complete rule, so every engine builds it once per query.
+_related_2 := {key: objects |
+	some row in _related_2_rows
+	key := row[0]
+	objects := [r[1] | some r in _related_2_rows; r[0] == key]
+}
+
+_related_2_rows := [[key, v_route] |
+	some v_route in common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
+	some value in common.values(common.get(v_route, ["spec", "hosts"]))
+	key := common.host(value, common.namespace(v_route))
+]

@@ -1,0 +1,51 @@
+# METADATA
+# title: "ServiceEntry hostnames must not overlap through wildcards"
+# description: "The seed's example lost its asterisks when the page was rendered; it describes a wildcard host such as *.example.com next to a broader one such as *.com, or a wildcard next to a concrete host it covers. Istio does not merge overlapping entries: a connection to a host covered by both gets the ports, resolution and location of whichever entry the proxy matches, which depends on how the listeners and routes were built, so adding a broad wildcard can silently change how traffic to a specific host leaves the mesh. The check flags, once per host, every ServiceEntry with a host that a wildcard host of another ServiceEntry covers (api.example.com under *.example.com, *.api.example.com under *.example.com), or that is itself a wildcard covering a host of another ServiceEntry, when the two entries' exportTo scopes overlap (absent or empty exportTo is every namespace, \".\" the entry's own namespace, \"~\" none). Short host names are resolved in their entry's namespace first (payments in team-a is payments.team-a.svc.cluster.local). Identical hosts are service-entry-unique-host's concern and are not flagged here, nor are entries exported into disjoint namespaces, which no proxy sees together. Both entries of an overlapping pair are flagged, whichever was applied first. It warns, of medium severity: the outcome is undefined rather than certainly broken, and a specific entry next to a deliberate catch-all wildcard is sometimes intended, so the finding asks for a review rather than blocking the second entry. No istioctl analyzer reports overlapping ServiceEntry hosts."
+# custom:
+#   hint: service-entry-host-overlap
+#   source: hints/service-entry-host-overlap/hint.yaml
+package lib.hint2policy.service_entry_host_overlap
+
+import data.lib.hint2policy.common
+
+# violations is the set of messages for every way subject breaks the hint.
+violations(subject) := {msg |
+	some v_host in common.list(common.get(subject, ["spec", "hosts"]))
+	not _check_1(subject, v_host)
+	msg := sprintf("ServiceEntry %s/%s: the host %s overlaps through a wildcard with a host of another ServiceEntry visible in the same namespaces", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host)])
+}
+
+_check_1(subject, v_host) if not _check_2(subject, v_host)
+
+_check_2(subject, v_host) if {
+	key := common.host(v_host, common.namespace(subject))
+	some v_other in array.concat([o | some k in common.covering(key); some o in _related_1[k]], object.get(_related_1_covered, [key], []))
+	not common.same(v_other, subject)
+	common.exports_overlap(subject, v_other)
+}
+
+# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query.
+_related_1 := {key: objects |
+	some row in _related_1_rows
+	key := row[0]
+	objects := [r[1] | some r in _related_1_rows; r[0] == key]
+}
+
+_related_1_rows := [[key, v_other] |
+	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
+	some value in common.values(common.get(v_other, ["spec", "hosts"]))
+	key := common.host(value, common.namespace(v_other))
+]
+
+# ServiceEntry objects, by the wildcard hosts that cover them: a complete rule, so every engine builds it once per query.
+_related_1_covered := {key: objects |
+	some row in _related_1_covered_rows
+	key := row[0]
+	objects := [r[1] | some r in _related_1_covered_rows; r[0] == key]
+}
+
+_related_1_covered_rows := [[key, v_other] |
+	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
+	some value in common.values(common.get(v_other, ["spec", "hosts"]))
+	some key in common.covering(common.host(value, common.namespace(v_other)))
+]

@@ -1,0 +1,83 @@
+# METADATA
+# title: "Only one mesh VirtualService per hostname"
+# description: "For sidecars (the mesh gateway) Istio does not reliably merge VirtualServices: with two for one host, typically one is used and the other's routes are ignored, and which one can change with creation order. The check looks at VirtualServices bound to the mesh gateway (spec.gateways absent, empty, or listing \"mesh\"), resolves each host to a fully qualified name in the VirtualService's own namespace (reviews in shop is reviews.shop.svc.cluster.local) and flags, once per shared host, every such VirtualService when another mesh-bound VirtualService names the same host and their exportTo scopes overlap (absent or empty exportTo meaning every namespace, \".\" the own namespace, \"~\" none). Two VirtualServices in different namespaces that are each exported only to their own namespace never meet in a sidecar and are not flagged. Hosts are compared exactly: a wildcard host that covers a concrete one is virtual-service-wildcard-overlap's concern. Deliberately not flagged: VirtualServices bound only to named gateways, because Istio merges those for a gateway and splitting a gateway's routes across several VirtualServices is a documented practice (the order of routes across the resources is undefined, so keep catch-all routes in one place); delegate VirtualServices, which have no hosts. The action is deny because the conflict is never intended (istioctl reports it as an error) and admission is the only moment that stops a second team's VirtualService before the first one's routes silently stop applying."
+# custom:
+#   hint: virtual-service-unique-host
+#   source: hints/virtual-service-unique-host/hint.yaml
+package lib.hint2policy.virtual_service_unique_host
+
+import data.lib.hint2policy.common
+
+# violations is the set of messages for every way subject breaks the hint.
+violations(subject) := {msg |
+	some v_host in common.list(common.get(subject, ["spec", "hosts"]))
+	not _check_1(subject, v_host)
+	msg := sprintf("VirtualService %s/%s: another VirtualService bound to the mesh gateway and visible in the same namespaces also declares the host %s; sidecars apply only one of them", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host)])
+}
+
+_check_1(subject, _) if _check_2(subject)
+
+_check_1(subject, v_host) if _check_6(subject, v_host)
+
+_check_2(subject) if {
+	_check_3(subject)
+	_check_4(subject)
+}
+
+_check_3(subject) if {
+	value := common.get(subject, ["spec", "gateways"])
+	common.has_size(value)
+	count(value) > 0
+}
+
+_check_4(subject) if {
+	every v_gw in common.list(common.get(subject, ["spec", "gateways"])) {
+		_check_5(v_gw)
+	}
+}
+
+_check_5(v_gw) if v_gw != "mesh"
+
+_check_6(subject, v_host) if not _check_7(subject, v_host)
+
+_check_7(subject, v_host) if {
+	key := common.host(v_host, common.namespace(subject))
+	some v_other in object.get(_related_1, [key], [])
+	not common.same(v_other, subject)
+	common.exports_overlap(subject, v_other)
+	_check_8(v_other)
+}
+
+_check_8(v_other) if _check_9(v_other)
+
+_check_8(v_other) if _check_10(v_other)
+
+_check_8(v_other) if _check_11(v_other)
+
+_check_9(v_other) if common.get(v_other, ["spec", "gateways"]) == null
+
+_check_10(v_other) if {
+	value := common.get(v_other, ["spec", "gateways"])
+	common.has_size(value)
+	count(value) == 0
+}
+
+_check_11(v_other) if {
+	some v_ogw in common.list(common.get(v_other, ["spec", "gateways"]))
+	_check_12(v_ogw)
+}
+
+_check_12(v_ogw) if v_ogw == "mesh"
+
+# VirtualService objects, by value: a complete rule, so every engine builds it once per query.
+_related_1 := {key: objects |
+	some row in _related_1_rows
+	key := row[0]
+	objects := [r[1] | some r in _related_1_rows; r[0] == key]
+}
+
+_related_1_rows := [[key, v_other] |
+	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
+	some value in common.values(common.get(v_other, ["spec", "hosts"]))
+	key := common.host(value, common.namespace(v_other))
+]
