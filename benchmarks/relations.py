@@ -38,14 +38,18 @@ def measure(size: int, repeat: int, engines: list[str]) -> dict[str, dict]:
             start = time.perf_counter()
             run = audit(hints, manifests, [engine])
             times.append(time.perf_counter() - start)
-            if run.errors:
-                raise SystemExit(f"{engine} failed at {size}: {run.errors[engine]}")
+            if run.errors:  # a timeout is a figure too: report it and go on
+                results[engine] = {"seconds": None, "runs": times, "findings": None, "error": run.errors[engine]}
+                break
             findings = len(run.findings(engine))
-        results[engine] = {"seconds": statistics.median(times), "runs": times, "findings": findings}
+        else:
+            results[engine] = {"seconds": statistics.median(times), "runs": times, "findings": findings}
     return results
 
 
 def _cell(figure: dict) -> str:
+    if figure["seconds"] is None:
+        return f"did not finish ({figure['error'][:60]})"
     return f"{figure['seconds']:.1f} s ({figure['findings']} findings)"
 
 
@@ -66,8 +70,9 @@ def main() -> None:
         cells = [
             f"{figures[s][engine]['seconds']:.1f} s ({figures[s][engine]['findings']} findings)" for s in args.sizes
         ]
-        growth = figures[args.sizes[-1]][engine]["seconds"] / figures[args.sizes[0]][engine]["seconds"]
-        print(f"| {engine} | " + " | ".join(cells) + f" | {growth:.1f}x |")
+        first, last = (figures[s][engine]["seconds"] for s in (args.sizes[0], args.sizes[-1]))
+        growth = f"{last / first:.1f}x" if first and last else "-"
+        print(f"| {engine} | " + " | ".join(cells) + f" | {growth} |")
     if args.json:
         args.json.write_text(json.dumps({"versions": versions, "figures": figures}, indent=1) + "\n")
 
