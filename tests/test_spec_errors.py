@@ -109,7 +109,11 @@ def _line_of(folder: Path, needle: str) -> int:
     ],
 )
 def test_bad_spec_names_file_line_and_field(hint_copy, old, new, needle, field, message) -> None:
-    folder = hint_copy("external-name-service")
+    _assert_one_error(hint_copy("external-name-service"), old, new, needle, field, message)
+
+
+def _assert_one_error(folder: Path, old: str, new: str, needle: str, field: str, message: str) -> None:
+    """After the edit, the hint does not load and its one error names the line of needle, field and message."""
     _edit(folder, old, new)
     catalog = load_catalog([folder.parent])
     assert not catalog.hints
@@ -239,14 +243,7 @@ def test_fixture_names_are_unique_within_a_hint(hint_copy) -> None:
     ],
 )
 def test_bad_relation_names_file_line_and_field(hint_copy, old, new, needle, field, message) -> None:
-    folder = hint_copy("service-entry-unique-host")
-    _edit(folder, old, new)
-    catalog = load_catalog([folder.parent])
-    assert not catalog.hints
-    [error] = catalog.errors
-    assert error.line == _line_of(folder, needle), str(error)
-    assert error.field == field, str(error)
-    assert message in error.message, str(error)
+    _assert_one_error(hint_copy("service-entry-unique-host"), old, new, needle, field, message)
 
 
 def test_scenario_fixture_reviews_a_matched_kind_first(hint_copy) -> None:

@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from hint2policy.catalog import Hint
 from hint2policy.compile import ir
 from hint2policy.engines import conftest, gator, kyverno
 from hint2policy.engines.parallel import run_engines
 from hint2policy.engines.verdicts import EngineFindings, Finding
 from hint2policy.generate import build_tree, write_tree
+from hint2policy.kube import group_kind
 from hint2policy.load.manifests import Manifest
+from hint2policy.render.fixtures import yaml_text
 from hint2policy.render.kyverno import render_audit_test
 
 ENGINES = ("conftest", "gator", "kyverno")
@@ -69,7 +69,7 @@ def _kyverno(
     subjects, others = [], []
     for index, manifest in enumerate(manifests, 1):
         obj = manifest.obj
-        if (obj["apiVersion"].rpartition("/")[0], obj["kind"]) in reviewed:
+        if group_kind(obj) in reviewed:
             subjects.append((f"{index:06d}.yaml", obj))
         else:
             others.append(obj)
@@ -78,7 +78,8 @@ def _kyverno(
     kinds = {p.hint_id: {k.kind for k in p.kinds} for p in related}
     for number, group in enumerate(_unique_names(subjects), 1):
         # the others' subjects exist too: in the cluster, not under review in this Test
-        rest = others + [obj for _, obj in subjects if not any(obj is o for _, o in group)]
+        reviewed_here = {id(obj) for _, obj in group}
+        rest = others + [obj for _, obj in subjects if id(obj) not in reviewed_here]
         test_dir = root / f"kyverno-audit-{number}"
         for name, text in render_audit_test(related, group, rest).items():
             (test_dir / name).parent.mkdir(parents=True, exist_ok=True)
@@ -114,11 +115,11 @@ def _write_inputs(hints: Sequence[Hint], manifests: Sequence[Manifest], root: Pa
     folders: dict[tuple[str, ...], Path] = {}
     width = len(str(len(manifests)))
     for index, manifest in enumerate(manifests, 1):
-        kind = ir.Kind(manifest.obj["apiVersion"].rpartition("/")[0], manifest.obj["kind"])
+        kind = ir.Kind(*group_kind(manifest.obj))
         batch = tuple(h.id for h in hints if any((k.group, k.kind) == (kind.group, kind.kind) for k in h.policy.kinds))
         if batch not in folders:
             folders[batch] = root / f"{len(folders) + 1:03d}"
             folders[batch].mkdir(parents=True)
-        text = yaml.safe_dump(manifest.obj, sort_keys=False, allow_unicode=True)
+        text = yaml_text(manifest.obj)
         (folders[batch] / f"{index:0{width}d}.yaml").write_text(text, encoding="utf-8")
     return folders

@@ -14,6 +14,7 @@ from typing import Any
 from hint2policy.compile import ir
 from hint2policy.compile.compiler import compile_spec
 from hint2policy.errors import SpecError
+from hint2policy.kube import group_kind
 from hint2policy.load.fixtures import Fixture, load_fixtures
 from hint2policy.load.yamlpos import Located, YamlError, load_located, read_text
 from hint2policy.validate import validate_spec
@@ -160,7 +161,7 @@ def _check_fixtures(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
     for fixture in fixtures:
         for index, obj in enumerate(fixture.objects):
             where = f"document {index + 1}"
-            group = obj["apiVersion"].rpartition("/")[0]
+            group, _ = group_kind(obj)
             if (group, obj["kind"]) not in kinds:
                 raise SpecError(
                     fixture.path,
@@ -187,9 +188,9 @@ def _check_scenarios(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
     known = kinds | {(k.group, k.kind) for k in policy.related_kinds} | {("", "Namespace")}
     for fixture in fixtures:
         for index, obj in enumerate(fixture.objects):
-            group = obj["apiVersion"].rpartition("/")[0]
+            group, _ = group_kind(obj)
             allowed = kinds if index == 0 else known
-            if (group, obj["kind"]) not in allowed:
+            if group_kind(obj) not in allowed:
                 what = "the object under review (the first)" if index == 0 else "an object this hint relates to"
                 raise SpecError(
                     fixture.path,

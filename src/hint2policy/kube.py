@@ -30,6 +30,11 @@ CLUSTER_SCOPED = frozenset(
 DEFAULT_NAMESPACE = "default"
 
 
+def group_kind(obj: dict[str, Any]) -> tuple[str, str]:
+    """An object's API group ("" for the core group) and kind: v1 Service -> ("", "Service")."""
+    return obj["apiVersion"].rpartition("/")[0], obj["kind"]
+
+
 def string_keys(value: Any) -> Any:
     """value with every mapping key a string, as kubectl's YAML-to-JSON conversion makes them.
 

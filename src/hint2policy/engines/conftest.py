@@ -42,8 +42,7 @@ def judge(root: Path, files: dict[Path, CaseKey]) -> EngineReport:
         key = files.get(Path(result["filename"]).resolve())
         if key is None:
             continue
-        findings = (result.get("failures") or []) + (result.get("warnings") or [])
-        mine = [f for f in findings if (f.get("metadata") or {}).get("hint") == key[0]]
+        mine = [f for f in _all([result]) if (f.get("metadata") or {}).get("hint") == key[0]]
         if mine or report.verdicts.get(key) != "fail":
             report.verdicts[key] = "fail" if mine else "pass"
         if mine:
@@ -86,17 +85,16 @@ def findings(root: Path, inputs: Path) -> EngineFindings:
     """Every hint's findings on the manifests in the folder inputs, evaluated together."""
     report = EngineFindings("conftest")
     results, report.error = _test(root, [inputs], combine=True)
-    for result in results:
-        for found in (result.get("failures") or []) + (result.get("warnings") or []):
-            meta = found.get("metadata") or {}
-            resource = meta.get("resource") or {}
-            report.findings.append(
-                Finding(
-                    hint=str(meta.get("hint")),
-                    kind=str(resource.get("kind")),
-                    namespace=resource.get("namespace") or "",
-                    name=str(resource.get("name")),
-                    message=found.get("msg", ""),
-                )
+    for found in _all(results):
+        meta = found.get("metadata") or {}
+        resource = meta.get("resource") or {}
+        report.findings.append(
+            Finding(
+                hint=str(meta.get("hint")),
+                kind=str(resource.get("kind")),
+                namespace=resource.get("namespace") or "",
+                name=str(resource.get("name")),
+                message=found.get("msg", ""),
             )
+        )
     return report

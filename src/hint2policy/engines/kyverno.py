@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from hint2policy.engines import toolchain
-from hint2policy.engines.runner import run
+from hint2policy.engines.runner import Completed, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 
 TIMEOUT = 600.0
@@ -34,14 +34,24 @@ def judge(root: Path, index: Index) -> EngineReport:
         if found := _LOADING.match(line):
             parts = Path(found.group(1)).parts  # kyverno/<hint>/[<scenario>/]kyverno-test.yaml
             scenario = f"{parts[-3]}/{parts[-2]}" if len(parts) >= 4 else None
-            continue
-        cells = [c.strip() for c in line.split("│")]
-        if len(cells) >= 7 and cells[1].isdigit():
-            policy = scenario or cells[2]
-            _row(report, index, policy, cells[4], cells[6], cells[7] if len(cells) > 7 else "")
+        elif row := _result_row(line):
+            policy, resource, reason, message = row
+            _row(report, index, scenario or policy, resource, reason, message)
     if not report.verdicts:
-        report.error = f"kyverno test exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
+        report.error = _no_results(done)
     return report
+
+
+def _result_row(line: str) -> tuple[str, str, str, str] | None:
+    """(policy, resource, reason, message) from a row of `kyverno test --detailed-results`."""
+    cells = [c.strip() for c in line.split("│")]
+    if len(cells) < 7 or not cells[1].isdigit():
+        return None
+    return cells[2], cells[4], cells[6], cells[7] if len(cells) > 7 else ""
+
+
+def _no_results(done: Completed) -> str:
+    return f"kyverno test exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
 
 
 def _row(report: EngineReport, index: Index, policy: str, resource: str, reason: str, message: str) -> None:
@@ -125,14 +135,8 @@ def test_findings(root: Path, test_dir: Path, kinds: dict[str, set[str]]) -> Eng
     binary = toolchain.require("kyverno")
     argv = [str(binary), "test", str(test_dir), "--remove-color", "--detailed-results"]
     done = run(argv, timeout=TIMEOUT, cwd=root)
-    rows = 0
-    for line in done.stdout.splitlines():
-        cells = [c.strip() for c in line.split("│")]
-        if len(cells) < 7 or not cells[1].isdigit():
-            continue
-        rows += 1
-        policy, resource, reason = cells[2], cells[4], cells[6]
-        message = cells[7] if len(cells) > 7 else ""
+    rows = [row for line in done.stdout.splitlines() if (row := _result_row(line))]
+    for policy, resource, reason, message in rows:
         if reason == "Ok":
             continue
         got = _GOT.search(reason)
@@ -141,7 +145,7 @@ def test_findings(root: Path, test_dir: Path, kinds: dict[str, set[str]]) -> Eng
             return report
         report.findings.append(_finding(policy, resource, message, kinds.get(policy, set())))
     if not rows:
-        report.error = f"kyverno test exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
+        report.error = _no_results(done)
     return report
 
 

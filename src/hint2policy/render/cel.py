@@ -37,10 +37,7 @@ class CelRenderer:
             base, segments = var_name(ref.var), ref.segments
         else:
             base, segments = "object", self.subject_segments + ref.segments
-        if not segments:
-            return base
-        steps = [var_name(s.var) if isinstance(s, ir.VarKey) else escape.cel_str(s) for s in segments]
-        return base + "".join(f"[?{step}]" for step in steps) + ".orValue(null)"
+        return self.at(base, list(segments))
 
     def operand(self, operand: ir.Operand | None) -> str:
         assert operand is not None
@@ -160,9 +157,11 @@ class CelRenderer:
         return f"{listed}.exists(value, value != null && {matched})"
 
     def at(self, base: str, segments: list) -> str:
+        """The value at segments from base, or null where a step is missing."""
         if not segments:
             return base
-        return base + "".join(f"[?{escape.cel_str(s)}]" for s in segments) + ".orValue(null)"
+        steps = [var_name(s.var) if isinstance(s, ir.VarKey) else escape.cel_str(s) for s in segments]
+        return base + "".join(f"[?{step}]" for step in steps) + ".orValue(null)"
 
     def source(self, node: ir.Quantifier) -> str:
         x = self.ref(node.source)
@@ -180,7 +179,7 @@ class CelRenderer:
             return escape.cel_str(part)
         if isinstance(part, ir.Builtin):
             path = ("kind",) if part.name == "kind" else ("metadata", part.name)
-            return self.text("object" + "".join(f"[?{escape.cel_str(s)}]" for s in path) + ".orValue(null)")
+            return self.text(self.at("object", list(path)))
         return self.text(self.ref(part))
 
     def message(self) -> str:

@@ -5,16 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
-import yaml
-
 from hint2policy.catalog import Hint
 from hint2policy.compile import ir
 from hint2policy.compile.workloads import template_groups
 from hint2policy.engines.toolchain import spec
-from hint2policy.kube import CLUSTER_SCOPED, api_version, plural
+from hint2policy.kube import CLUSTER_SCOPED, api_version, group_kind, plural
 from hint2policy.render import cel, escape
 from hint2policy.render.environment import render
-from hint2policy.render.fixtures import Case
+from hint2policy.render.fixtures import Case, yaml_text
 
 FAILURE_ACTION = {"deny": "Enforce", "warn": "Audit"}
 
@@ -48,19 +46,22 @@ def rules(policy: ir.Policy) -> list[Rule]:
     ]
 
 
+def _described(policy: ir.Policy) -> dict:
+    """What both policy kinds say about the hint in their annotations and static message."""
+    return {
+        "policy": policy,
+        "category": policy.category.replace("-", " ").title(),
+        "subject": ", ".join(sorted({k.kind for k in policy.kinds})),
+        "kyverno_version": spec("kyverno").version.lstrip("v"),
+        "static_message": escape.one_line(policy.title),
+    }
+
+
 def render_policy(policy: ir.Policy) -> str:
     if policy.cross_resource:
         return render_validating_policy(policy)
-    return render(
-        "kyverno/policy.yaml.j2",
-        policy=policy,
-        category=policy.category.replace("-", " ").title(),
-        subject=", ".join(sorted({k.kind for k in policy.kinds})),
-        kyverno_version=spec("kyverno").version.lstrip("v"),
-        rules=rules(policy),
-        failure_action=FAILURE_ACTION[policy.action],
-        static_message=escape.one_line(policy.title),
-    )
+    action = FAILURE_ACTION[policy.action]
+    return render("kyverno/policy.yaml.j2", **_described(policy), rules=rules(policy), failure_action=action)
 
 
 VALIDATION_ACTION = {"deny": "Deny", "warn": "Audit"}
@@ -82,16 +83,12 @@ def render_validating_policy(policy: ir.Policy) -> str:
     by_group = groupby(sorted(policy.kinds, key=lambda k: (k.group, k.kind)), key=lambda k: k.group)
     return render(
         "kyverno/validating-policy.yaml.j2",
-        policy=policy,
-        category=policy.category.replace("-", " ").title(),
-        subject=", ".join(sorted({k.kind for k in policy.kinds})),
-        kyverno_version=spec("kyverno").version.lstrip("v"),
+        **_described(policy),
         validation_action=VALIDATION_ACTION[policy.action],
         resource_rules=[{"group": g, "resources": [plural(k.kind) for k in kinds]} for g, kinds in by_group],
         variables=list_variables(policy),
         expression=cel.compliance(policy),
         message=cel.message(policy),
-        static_message=escape.one_line(policy.title),
     )
 
 
@@ -145,7 +142,7 @@ def placeholders(kinds: list[ir.Kind], objects: list[dict]) -> list[dict]:
     Pods where there are none is an error, not an empty list. A placeholder has
     no labels and no spec, in a namespace of its own, so no relation matches it.
     """
-    present = {(o["apiVersion"].rpartition("/")[0], o["kind"]) for o in objects}
+    present = {group_kind(o) for o in objects}
     missing = [k for k in kinds if k.group in BUILT_IN_GROUPS and (k.group, k.kind) not in present]
     found = []
     for kind in missing:
@@ -215,11 +212,11 @@ def missing_namespaces(objects: list[dict]) -> list[dict]:
 
 def identity(obj: dict) -> tuple[str, str, str, str]:
     meta = obj["metadata"]
-    return (obj["apiVersion"].rpartition("/")[0], obj["kind"], meta.get("namespace", ""), meta["name"])
+    return (*group_kind(obj), meta.get("namespace", ""), meta["name"])
 
 
 def _dump(objects: list[dict]) -> str:
-    return yaml.safe_dump(objects, sort_keys=False, allow_unicode=True, width=1000).rstrip("\n")
+    return yaml_text(objects).rstrip("\n")
 
 
 def render_audit_test(
@@ -238,7 +235,7 @@ def render_audit_test(
         mine = {(k.group, k.kind) for k in policy.kinds}
         by_kind: dict[str, list[str]] = {}
         for _, obj in subjects:
-            if (obj["apiVersion"].rpartition("/")[0], obj["kind"]) in mine:
+            if group_kind(obj) in mine:
                 meta = obj["metadata"]
                 by_kind.setdefault(obj["kind"], []).append(f"{meta.get('namespace', '')}/{meta['name']}".lstrip("/"))
         results += [
