@@ -13,7 +13,7 @@ from hint2policy.engines import toolchain
 
 REPO = Path(__file__).resolve().parent.parent
 HINTS = REPO / "hints"
-ENGINE_NAMES = ("conftest", "opa", "gator", "kyverno", "regal")
+ENGINE_NAMES = ("conftest", "opa", "gator", "kyverno", "regal", "kustomize")
 
 
 def missing_engines() -> list[str]:

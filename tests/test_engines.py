@@ -26,7 +26,7 @@ def test_catalog_passes_in_every_engine_and_they_agree(engines, cli) -> None:
     doc = json.loads(result.stdout)
     assert result.exit_code == 0, result.output
     assert doc["ok"] and not doc["engineErrors"]
-    assert set(doc["engines"]) == {"conftest", "gator", "kyverno"}
+    assert set(doc["engines"]) == {"conftest", "gator", "kyverno", "embedded"}
     ids = {c["hint"] for c in doc["cases"]}
     assert len(ids) >= 5, ids
     for case in doc["cases"]:
@@ -41,7 +41,7 @@ def test_flipped_verdict_fails_naming_fixture_and_engines(engines, cli, hint_cop
     assert result.exit_code == 1
     [line] = [x for x in result.output.splitlines() if x.startswith("FAIL ")]
     assert "external-name-service/fail-clusterip.service" in line and "fail-clusterip.yaml" in line
-    for engine in ("conftest", "gator", "kyverno"):
+    for engine in ("conftest", "gator", "kyverno", "embedded"):
         assert f"{engine} says pass" in line
 
 

@@ -27,6 +27,7 @@ VERSION_OUTPUT = {
     "regal": "Version:       v0.42.0\nGo Version:    go1.26.8\n",
     "gator": " ___ banner ___\ngator: authorship tools\n\nGitVersion:    v3.23.0\nGitCommit: x\n",
     "kyverno": "Version: v1.19.0\nTime: ---\nGit commit ID: ---\n",
+    "kustomize": "v5.8.2\n",
 }
 
 
@@ -81,6 +82,7 @@ def test_versions_toml_pins_the_expected_engines() -> None:
         "regal": ("v0.42.0", "regal"),
         "gator": ("v3.23.0", "gator"),
         "kyverno": ("v1.19.0", "kyverno"),
+        "kustomize": ("v5.8.2", "kustomize"),
     }
 
 
@@ -376,7 +378,7 @@ def test_tools_status_exits_1_and_says_what_to_run_when_missing(env: Path) -> No
     out = result.stdout.splitlines()
     assert re.match(r"opa\s+v1\.19\.0\s+v1\.19\.0\s+cache\s+/", out[2])
     assert re.match(r"conftest\s+v0\.69\.0\s+-\s+missing", out[1])
-    assert out[-1] == "missing: conftest, regal, gator, kyverno: run 'hint2policy tools install'"
+    assert out[-1] == "missing: conftest, regal, gator, kyverno, kustomize: run 'hint2policy tools install'"
 
 
 def test_tools_status_exits_0_when_all_present(env: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hint2policy.catalog import Hint
 from hint2policy.compile import ir
-from hint2policy.engines import conftest, gator, kyverno
+from hint2policy.engines import conftest, embedded, gator, kyverno
 from hint2policy.engines.parallel import run_engines
 from hint2policy.engines.verdicts import EngineFindings, Finding
 from hint2policy.generate import build_tree, write_tree
@@ -24,7 +24,7 @@ from hint2policy.load.manifests import Manifest
 from hint2policy.render.fixtures import yaml_text
 from hint2policy.render.kyverno import render_audit_test
 
-ENGINES = ("conftest", "gator", "kyverno")
+ENGINES = ("conftest", "gator", "kyverno", "embedded")
 
 
 @dataclass
@@ -45,13 +45,15 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
     ids = [h.id for h in hints]
     with tempfile.TemporaryDirectory(prefix="hint2policy-audit-") as tmp:
         root, inputs = Path(tmp) / "policies", Path(tmp) / "inputs"
-        write_tree(build_tree(list(hints)), root)
-        single = [h for h in hints if not h.policy.cross_resource]
-        batches = _write_inputs(single, manifests, inputs)
+        batches: dict[tuple[str, ...], Path] = {}
+        if set(engines) - {"embedded"}:  # the CLI engines read files; the embedded engine renders its own Rego
+            write_tree(build_tree(list(hints)), root)
+            batches = _write_inputs([h for h in hints if not h.policy.cross_resource], manifests, inputs)
         jobs = {
             "conftest": lambda: conftest.findings(root, inputs),
             "gator": lambda: gator.findings(root, ids, inputs),
             "kyverno": lambda: _kyverno(root, hints, manifests, batches),
+            "embedded": lambda: embedded.findings(hints, [m.obj for m in manifests]),
         }
         reports = run_engines({e: jobs[e] for e in engines}, lambda name, error: EngineFindings(name, error=error))
     return AuditRun(tuple(engines), reports)

@@ -9,9 +9,14 @@ from typing import Annotated
 import typer
 
 from hint2policy import __version__
-from hint2policy.catalog import Catalog, hint_folders, load_catalog
+from hint2policy.catalog import hint_folders
+from hint2policy.cli_authoring import explain, new
+from hint2policy.cli_bundle import bundle
+from hint2policy.cli_check import check
+from hint2policy.cli_options import ConfigOption, HintsOption, configured, load_or_exit
 from hint2policy.cli_tools import tools_app, user_errors
 from hint2policy.generate import build_tree, check_tree, write_tree
+from hint2policy.render.exemption import with_reason_policy
 from hint2policy.resources import default_hints_dir
 from hint2policy.testing import ENGINES, run_tests
 
@@ -24,32 +29,11 @@ app = typer.Typer(
 )
 app.add_typer(tools_app, name="tools")
 
-HintsOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--hints",
-        help="A folder of hints (repeatable). Default: the catalog shipped with hint2policy.",
-    ),
-]
-
 
 class Output(StrEnum):
     table = "table"
     json = "json"
     junit = "junit"
-
-
-def _load(roots: list[Path]) -> Catalog:
-    catalog = load_catalog(roots)
-    for error in catalog.errors:
-        typer.echo(f"error: {error}", err=True)
-    return catalog
-
-
-def _fail_on_spec_errors(catalog: Catalog) -> None:
-    if catalog.errors:
-        typer.echo(f"{len(catalog.errors)} hint(s) could not be loaded; fix them and run again", err=True)
-        raise typer.Exit(code=2)
 
 
 @app.command()
@@ -58,11 +42,12 @@ def generate(
     hints: HintsOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the generated tree.")] = Path("generated"),
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 naming every stale file.")] = False,
+    config: ConfigOption = None,
 ) -> None:
     """Compile every hint into generated/: Rego for conftest, Gatekeeper and Kyverno policies, tests."""
-    catalog = _load(hints or [default_hints_dir()])
-    _fail_on_spec_errors(catalog)
-    _write_or_check(build_tree(catalog.hints), out, check, "generate", f"{len(catalog.hints)} hints")
+    catalog = load_or_exit(hints)
+    _, selected = configured(catalog, config)
+    _write_or_check(build_tree(selected), out, check, "generate", f"{len(selected)} hints")
 
 
 @app.command()
@@ -75,8 +60,7 @@ def docs(
     """Write docs/catalog.md and one page per hint (enforced, planned and advisory)."""
     from hint2policy.render.docs import build_docs
 
-    catalog = _load(hints or [default_hints_dir()])
-    _fail_on_spec_errors(catalog)
+    catalog = load_or_exit(hints)
     _write_or_check(build_docs(catalog), out, check, "docs", f"{len(catalog.entries())} hints")
 
 
@@ -103,7 +87,7 @@ def test_command(
     output: Annotated[Output, typer.Option("--output", help="table, json or junit.")] = Output.table,
     report: Annotated[Path | None, typer.Option("--report", help="Also write the json/junit report here.")] = None,
 ) -> None:
-    """Run conftest, gator and kyverno on every fixture; fail on a wrong verdict or a disagreement."""
+    """Run conftest, gator, kyverno and the embedded engine on every fixture; fail on any wrong verdict."""
     from hint2policy.report import testrun
 
     engines = tuple(engine or ENGINES)
@@ -112,9 +96,9 @@ def test_command(
         raise typer.BadParameter(f"unknown engine {unknown[0]!r} (known: {', '.join(ENGINES)})", param_hint="--engine")
     roots = list(paths) if paths else (hints or [default_hints_dir()])
     hint_folders(roots)  # a missing folder is a usage error before any engine starts
-    catalog = _load(roots)
-    _fail_on_spec_errors(catalog)
-    run = run_tests(catalog.hints, engines)
+    catalog = load_or_exit(roots)
+    # the whole library includes the built-in policy on exemptions; a hint folder is tested alone
+    run = run_tests(catalog.hints if paths else with_reason_policy(catalog.hints), engines)
     render = {
         Output.table: testrun.table,
         Output.json: testrun.to_json,
@@ -154,8 +138,7 @@ def list_command(
     _known("--engine", engine, report.ENGINES)
     _known("--severity", severity, ("low", "medium", "high", "critical"))
     _known("--status", status, ("enforced", "planned", "advisory"))
-    catalog = _load(hints or [default_hints_dir()])
-    _fail_on_spec_errors(catalog)
+    catalog = load_or_exit(hints)
     entries = [
         e
         for e in catalog.entries()
@@ -177,6 +160,12 @@ def _known(option: str, values: list[str] | None, known: tuple[str, ...]) -> Non
 def version() -> None:
     """Print the hint2policy version."""
     typer.echo(__version__)
+
+
+app.command("check")(check)
+app.command()(bundle)
+app.command()(new)
+app.command()(explain)
 
 
 def main() -> None:

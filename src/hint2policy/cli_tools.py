@@ -14,7 +14,7 @@ from hint2policy.errors import Hint2PolicyError
 
 tools_app = typer.Typer(
     name="tools",
-    help="Install and inspect the pinned policy engines (conftest, opa, regal, gator, kyverno).",
+    help="Install and inspect the pinned engines (conftest, opa, regal, gator, kyverno) and kustomize.",
     no_args_is_help=True,
 )
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hint2policy.catalog import Hint
-from hint2policy.engines import conftest, gator, kyverno
+from hint2policy.engines import conftest, embedded, gator, kyverno
 from hint2policy.engines.parallel import run_engines
 from hint2policy.engines.verdicts import CaseKey, EngineReport, Said
 from hint2policy.generate import build_tree, fixtures_dir, write_tree
 from hint2policy.render.fixtures import Case, cases
 from hint2policy.render.kyverno import expected_result
 
-ENGINES = ("conftest", "gator", "kyverno")
+ENGINES = ("conftest", "gator", "kyverno", "embedded")
 
 
 @dataclass
@@ -78,6 +78,9 @@ class _Plan:
 
     def gator(self) -> EngineReport:
         return gator.judge(self.root, {k: c.verdict for k, (_, c) in self.cases.items()})
+
+    def embedded(self) -> EngineReport:
+        return embedded.judge(self.cases)
 
     def kyverno(self) -> EngineReport:
         index = {

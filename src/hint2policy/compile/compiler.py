@@ -16,6 +16,7 @@ import re2
 
 from hint2policy.compile import ir
 from hint2policy.compile.paths import PathSyntaxError, parse_message, parse_path
+from hint2policy.compile.regex import unportable
 from hint2policy.compile.workloads import WORKLOAD_KINDS
 from hint2policy.errors import SpecError
 from hint2policy.kube import CLUSTER_SCOPED
@@ -214,6 +215,9 @@ class _Compiler:
             re2.compile(pattern)
         except re2.error as exc:
             raise self.error(path, f"invalid RE2 regular expression {pattern!r}: {exc}") from None
+        problem = unportable(pattern)
+        if problem:
+            raise self.error(path, f"regular expression {pattern!r} {problem}")
 
     # -- the policy -------------------------------------------------------------------
 

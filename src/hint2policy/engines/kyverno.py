@@ -63,6 +63,8 @@ def _row(report: EngineReport, index: Index, policy: str, resource: str, reason:
     if entry is None:
         return
     key, wanted = entry
+    if reason == "Excluded" and key in report.verdicts:
+        return  # a rule for other kinds (e.g. the controllers' rule on a Pod): the real row already said
     report.details[key] = message
     if reason in ("Ok", "Excluded"):
         report.verdicts[key] = _FLAGGED[wanted]

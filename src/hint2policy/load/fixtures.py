@@ -10,6 +10,7 @@ import yaml
 
 from hint2policy.errors import SpecError
 from hint2policy.kube import string_keys
+from hint2policy.load.yamlpos import FastLoader
 
 Verdict = Literal["pass", "fail"]
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -39,7 +40,7 @@ def load_fixtures(folder: Path) -> list[Fixture]:
 def _load_fixture(path: Path) -> Fixture:
     verdict = _verdict(path)
     try:
-        documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+        documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=FastLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise SpecError(path, mark.line + 1 if mark else 1, "<manifest>", str(exc.problem)) from None

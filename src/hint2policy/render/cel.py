@@ -8,7 +8,8 @@ iterations, as the Rego library does.
 from __future__ import annotations
 
 from hint2policy.compile import ir
-from hint2policy.render import escape
+from hint2policy.compile.workloads import template_groups
+from hint2policy.render import escape, exemption
 
 _COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _STRING_METHOD = {"startsWith": "startsWith", "endsWith": "endsWith", "contains": "contains"}
@@ -245,3 +246,48 @@ def compliance(policy: ir.Policy, subject_segments: tuple[str, ...] = ()) -> str
 def message(policy: ir.Policy, subject_segments: tuple[str, ...] = ()) -> str:
     """The CEL message expression naming every violation."""
     return CelRenderer(policy, subject_segments).message()
+
+
+# -- exemptions (render/exemption.py) -------------------------------------------------------
+
+
+def _at(base: str, segments: tuple[str, ...]) -> str:
+    return base + "".join(f"[?{escape.cel_str(s)}]" for s in segments) + ".orValue(null)"
+
+
+def _exempted_at(prefix: tuple[str, ...], hint_id: str) -> str:
+    """The metadata at prefix names hint_id among its exempt ids and gives a reason."""
+    annotations = (*prefix, "metadata", "annotations")
+    ids, reason = (
+        _at("object", (*annotations, exemption.EXEMPT_ANNOTATION)),
+        _at("object", (*annotations, exemption.REASON_ANNOTATION)),
+    )
+    return (
+        f"(type({ids}) == string && type({reason}) == string && {reason}.matches({escape.cel_str(exemption.NON_BLANK)})"
+        f' && {ids}.split(",").exists(id, id.trim() == {escape.cel_str(hint_id)}))'
+    )
+
+
+def is_kind(kinds: list[ir.Kind]) -> str:
+    """The object is of one of kinds (group from its apiVersion, as the Rego library reads it)."""
+    by_group: dict[str, list[str]] = {}
+    for kind in kinds:
+        by_group.setdefault(kind.group, []).append(kind.kind)
+    tests = []
+    for group, names in by_group.items():
+        in_group = (
+            f"object.apiVersion.startsWith({escape.cel_str(group + '/')})"
+            if group
+            else '!object.apiVersion.contains("/")'
+        )
+        tests.append(f"({in_group} && object.kind in {escape.cel_value(names)})")
+    return "(" + " || ".join(tests) + ")"
+
+
+def exempt(hint_id: str) -> str:
+    """CEL: the object is exempt from hint_id, by its own metadata or its pod template's."""
+    found = [_exempted_at((), hint_id)]
+    for path, kinds in template_groups():
+        if path:
+            found.append(f"({is_kind(kinds)} && {_exempted_at(path, hint_id)})")
+    return "(" + " || ".join(found) + ")"

@@ -14,7 +14,9 @@ import yaml
 
 from hint2policy.catalog import Catalog, Entry, Hint
 from hint2policy.generate import conftest_path, library_path
+from hint2policy.load.fixtures import Fixture
 from hint2policy.render.environment import render
+from hint2policy.render.exemption import EXEMPT_ANNOTATION, exemption_metadata
 
 ENGINES = ("conftest", "Gatekeeper", "Kyverno")
 STATUS_ORDER = ("enforced", "planned", "advisory")
@@ -47,10 +49,18 @@ def _examples(entry: Entry) -> list[tuple[str, str, str]]:
         return []
     found = []
     for verdict in ("fail", "pass"):
-        first = next((f for f in entry.fixtures if f.verdict == verdict), None)
+        # the first fixture that shows the hint itself, not an exemption from it
+        first = next((f for f in entry.fixtures if f.verdict == verdict and not _exempting(f)), None)
         if first is not None:
             found.append((verdict, first.path.name, first.path.read_text(encoding="utf-8")))
     return found
+
+
+def _exempting(fixture: Fixture) -> bool:
+    return any(
+        any(EXEMPT_ANNOTATION in (m or {}).get("annotations", {}) for m in exemption_metadata(o))
+        for o in fixture.objects
+    )
 
 
 def _policies(entry: Entry) -> list[tuple[str, str]]:

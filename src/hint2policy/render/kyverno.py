@@ -10,7 +10,7 @@ from hint2policy.compile import ir
 from hint2policy.compile.workloads import template_groups
 from hint2policy.engines.toolchain import spec
 from hint2policy.kube import CLUSTER_SCOPED, api_version, group_kind, plural
-from hint2policy.render import cel, escape
+from hint2policy.render import cel, escape, exemption
 from hint2policy.render.environment import render
 from hint2policy.render.fixtures import Case, yaml_text
 
@@ -57,11 +57,29 @@ def _described(policy: ir.Policy) -> dict:
     }
 
 
+def conditions(policy: ir.Policy, namespaces: bool) -> list[dict[str, str]]:
+    """CEL conditions an object must meet to be reviewed at all: not exempt (and outside the excluded
+    namespaces, where the policy kind has no exclude block for them)."""
+    found = [{"name": "not-exempt", "expression": f"!{cel.exempt(policy.hint_id)}"}]
+    if namespaces and policy.excluded_namespaces:
+        excluded = escape.cel_value(list(policy.excluded_namespaces))
+        found.append(
+            {"name": "outside-excluded-namespaces", "expression": f"!({cel.namespace('object')} in {excluded})"}
+        )
+    return found
+
+
 def render_policy(policy: ir.Policy) -> str:
     if policy.cross_resource:
         return render_validating_policy(policy)
     action = FAILURE_ACTION[policy.action]
-    return render("kyverno/policy.yaml.j2", **_described(policy), rules=rules(policy), failure_action=action)
+    return render(
+        "kyverno/policy.yaml.j2",
+        **_described(policy),
+        rules=rules(policy),
+        failure_action=action,
+        conditions=conditions(policy, namespaces=False),
+    )
 
 
 VALIDATION_ACTION = {"deny": "Deny", "warn": "Audit"}
@@ -87,16 +105,23 @@ def render_validating_policy(policy: ir.Policy) -> str:
         validation_action=VALIDATION_ACTION[policy.action],
         resource_rules=[{"group": g, "resources": [plural(k.kind) for k in kinds]} for g, kinds in by_group],
         variables=list_variables(policy),
+        conditions=conditions(policy, namespaces=True),
         expression=cel.compliance(policy),
         message=cel.message(policy),
     )
 
 
+def skipped(policy: ir.Policy, obj: dict) -> bool:
+    """Whether Kyverno leaves obj out: its exclude block or its conditions (namespace, exemption)."""
+    namespace = obj["metadata"].get("namespace", "")
+    return namespace in policy.excluded_namespaces or exemption.exempt(obj, policy.hint_id)
+
+
 def expected_result(policy: ir.Policy, case: Case) -> str:
-    """fail, pass, or skip: Kyverno skips a resource its exclude block names."""
+    """fail, pass, or skip: what `kyverno test` must report for a fixture case."""
     if case.verdict == "fail":
         return "fail"
-    return "skip" if case.namespace in policy.excluded_namespaces else "pass"
+    return "skip" if skipped(policy, case.obj) else "pass"
 
 
 def render_test(hint: Hint, cases: list[Case], fixtures_dir: str) -> str:
@@ -178,7 +203,7 @@ def render_scenario(hint: Hint, case: Case, fixtures_dir: str) -> dict[str, str]
         resource=f"../{fixtures_dir}/{case.file_name}",
         kind=case.kind,
         resource_name=case.obj["metadata"]["name"],
-        result=case.verdict,
+        result=expected_result(policy, case),
     )
     cluster = render(
         "kyverno/cluster.yaml.j2",
@@ -227,26 +252,30 @@ def render_audit_test(
     `kyverno apply` cannot list objects across namespaces for a ValidatingPolicy
     (its stand-in for the cluster only lists one namespace at a time), while
     `kyverno test` serves resource.List from clusterResources. Every object under
-    review is expected to pass; the results that differ are the findings.
+    review is expected to pass (or to be skipped, where exempt or in an excluded namespace);
+    the results that differ are the findings.
     subjects: (file name, object) of the objects some policy reviews; others: the rest.
     """
     results = []
     for policy in policies:
         mine = {(k.group, k.kind) for k in policy.kinds}
-        by_kind: dict[str, list[str]] = {}
+        by_kind: dict[tuple[str, str], list[str]] = {}
         for _, obj in subjects:
             if group_kind(obj) in mine:
                 meta = obj["metadata"]
-                by_kind.setdefault(obj["kind"], []).append(f"{meta.get('namespace', '')}/{meta['name']}".lstrip("/"))
+                # an exempt object, or one in an excluded namespace, is skipped by the matchConditions
+                result = "skip" if skipped(policy, obj) else "pass"
+                name = f"{meta.get('namespace', '')}/{meta['name']}".lstrip("/")
+                by_kind.setdefault((obj["kind"], result), []).append(name)
         results += [
             {
                 "policy": policy.hint_id,
                 "isValidatingPolicy": True,
                 "kind": kind,
                 "resources": sorted(names),
-                "result": "pass",
+                "result": result,
             }
-            for kind, names in sorted(by_kind.items())
+            for (kind, result), names in sorted(by_kind.items())
         ]
     others = others + placeholders(cross_kinds(policies), [obj for _, obj in subjects] + others)
     namespaces = missing_namespaces([obj for _, obj in subjects] + others)

@@ -108,7 +108,7 @@ class RegoRenderer:
         bind = pre + bind
         if op == "matches":
             pattern = self.regex(operand) if isinstance(operand, ir.Lit) else v
-            return [*bind, f"is_string({x})", f"regex.match({pattern}, {x})"]
+            return [*bind, f"is_string({x})", f"common.regex_match({pattern}, {x})"]
         if op in _STRING_BUILTIN:
             return [*bind, f"is_string({x})", f"{_STRING_BUILTIN[op]}({x}, {v})"]
         if op in _COMPARE:

@@ -26,6 +26,7 @@ deny contains result if {
 	some doc in common.documents
 	obj := doc.contents
 	common.matches(obj, _kinds, _excluded_namespaces)
+	not common.exempt(obj, "destination-rule-tls-verify")
 	some msg in hint.violations(obj, _overrides)
 	result := {
 		"msg": msg,

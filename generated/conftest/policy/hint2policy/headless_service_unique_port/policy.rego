@@ -29,6 +29,7 @@ warn contains result if {
 	some doc in common.documents
 	obj := doc.contents
 	common.matches(obj, _kinds, _excluded_namespaces)
+	not common.exempt(obj, "headless-service-unique-port")
 	some msg in hint.violations(obj, _overrides)
 	result := {
 		"msg": msg,

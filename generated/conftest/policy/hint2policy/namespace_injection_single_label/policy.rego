@@ -21,6 +21,7 @@ deny contains result if {
 	some doc in common.documents
 	obj := doc.contents
 	common.matches(obj, _kinds, _excluded_namespaces)
+	not common.exempt(obj, "namespace-injection-single-label")
 	some msg in hint.violations(obj)
 	result := {
 		"msg": msg,

@@ -26,6 +26,7 @@ warn contains result if {
 	some doc in common.documents
 	obj := doc.contents
 	common.matches(obj, _kinds, _excluded_namespaces)
+	not common.exempt(obj, "workload-app-version-labels")
 	some msg in hint.violations(obj, _overrides)
 	result := {
 		"msg": msg,

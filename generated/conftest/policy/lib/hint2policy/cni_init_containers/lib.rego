@@ -56,13 +56,13 @@ _check_6(subject) if common.get(subject, ["spec", "securityContext", "runAsUser"
 _check_7(subject) if {
 	value := common.get(subject, ["metadata", "annotations", "traffic.sidecar.istio.io/excludeOutboundIPRanges"])
 	is_string(value)
-	regex.match(`\S`, value)
+	common.regex_match(`\S`, value)
 }
 
 _check_8(subject) if {
 	value := common.get(subject, ["metadata", "annotations", "traffic.sidecar.istio.io/excludeOutboundPorts"])
 	is_string(value)
-	regex.match(`\S`, value)
+	common.regex_match(`\S`, value)
 }
 
 _check_9(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/nativeSidecar"]) == "true"
@@ -95,7 +95,7 @@ _check_17(subject) if not _check_18(subject)
 _check_18(subject) if {
 	value := common.get(subject, ["metadata", "labels", "sidecar.istio.io/inject"])
 	is_string(value)
-	regex.match(`(?i)^(y|yes|true|on)?$`, value)
+	common.regex_match(`(?i)^(y|yes|true|on)?$`, value)
 }
 
 _check_19(subject) if {
@@ -113,5 +113,5 @@ _check_22(subject) if not _check_23(subject)
 _check_23(subject) if {
 	value := common.get(subject, ["metadata", "annotations", "sidecar.istio.io/inject"])
 	is_string(value)
-	regex.match(`(?i)^(y|yes|true|on)?$`, value)
+	common.regex_match(`(?i)^(y|yes|true|on)?$`, value)
 }

@@ -35,6 +35,24 @@ text(x) := sprintf("%v", [x]) if {
 	not is_null(x)
 }
 
+# regex_match is regex.match, with a leading (?i) applied by lower-casing the value instead:
+# rego-cpp (the embedded engine) does not read inline flags. That is exact when no upper-case
+# letter follows the flag (escapes such as \S aside); any other pattern goes to regex.match as it is.
+regex_match(pattern, value) if {
+	not _folds_case(pattern)
+	regex.match(pattern, value)
+}
+
+regex_match(pattern, value) if {
+	_folds_case(pattern)
+	regex.match(substring(pattern, 4, -1), lower(value))
+}
+
+_folds_case(pattern) if {
+	startswith(pattern, "(?i)")
+	not regex.match(`(^|[^\\])[A-Z]`, substring(pattern, 4, -1))
+}
+
 # api_group is the group of obj's apiVersion ("" for the core group).
 api_group(obj) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
 	parts := split(get(obj, ["apiVersion"]), "/")
@@ -44,6 +62,25 @@ api_group(obj) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
 matches(obj, kinds, excluded_namespaces) if {
 	{"group": api_group(obj), "kind": get(obj, ["kind"])} in kinds
 	not get(obj, ["metadata", "namespace"]) in excluded_namespaces
+}
+
+# exempt holds when obj is exempted from hint id: its own metadata, or its pod template's,
+# names id in hint2policy.io/exempt (comma-separated, each trimmed, compared whole) and gives
+# a hint2policy.io/exempt-reason that is not blank (empty or only spaces).
+# render/exemption.py says the same in Python, and renders it as CEL for Kyverno.
+exempt(obj, id) if {
+	some metadata in array.concat([get(obj, ["metadata"])], [get(t, ["metadata"]) | some t in pod_templates(obj)])
+	_exempted(metadata, id)
+}
+
+_exempted(metadata, id) if {
+	ids := get(metadata, ["annotations", "hint2policy.io/exempt"])
+	is_string(ids)
+	reason := get(metadata, ["annotations", "hint2policy.io/exempt-reason"])
+	is_string(reason)
+	regex.match(`[^ ]`, reason)
+	some part in split(ids, ",")
+	trim_space(part) == id
 }
 
 # pod_templates returns the pod (metadata and spec) that a workload runs.

@@ -33,7 +33,7 @@ _check_3(subject) if not _check_4(subject)
 _check_4(subject) if {
 	value := common.get(subject, ["spec", "host"])
 	is_string(value)
-	regex.match(`^[^.]+\.[^.]+\.svc\.`, value)
+	common.regex_match(`^[^.]+\.[^.]+\.svc\.`, value)
 }
 
 _check_5(subject) if {

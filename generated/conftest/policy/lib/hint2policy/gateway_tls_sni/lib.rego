@@ -30,7 +30,7 @@ _check_3(v_server) if {
 
 _check_4(v_host) if {
 	is_string(v_host)
-	regex.match(`^([^/]+/)?\*$`, v_host)
+	common.regex_match(`^([^/]+/)?\*$`, v_host)
 }
 
 _check_5(subject) if common.get(subject, ["metadata", "annotations", "hint2policy.io/load-balancer-sets-sni"]) == "true"

@@ -23,7 +23,7 @@ _check_1(subject) if _check_4(subject)
 _check_2(subject) if {
 	value := common.get(subject, ["spec", "meshConfig", "accessLogFile"])
 	is_string(value)
-	regex.match(`\S`, value)
+	common.regex_match(`\S`, value)
 }
 
 _check_3(subject) if common.get(subject, ["spec", "meshConfig", "enableEnvoyAccessLogService"]) == true

@@ -55,7 +55,7 @@ _check_10(subject, params) if not _check_11(subject, params)
 _check_11(subject, params) if {
 	value := common.get(subject, ["metadata", "name"])
 	is_string(value)
-	regex.match(params.alsoCheckNamespaces, value)
+	common.regex_match(params.alsoCheckNamespaces, value)
 }
 
 _check_12(subject) if {

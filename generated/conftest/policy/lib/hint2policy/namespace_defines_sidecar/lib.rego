@@ -77,7 +77,7 @@ _check_13(params, v_host) if not _check_14(params, v_host)
 
 _check_14(params, v_host) if {
 	is_string(v_host)
-	regex.match(params.importAllHosts, v_host)
+	common.regex_match(params.importAllHosts, v_host)
 }
 
 _check_15(subject, params) if {
@@ -119,7 +119,7 @@ _check_22(params, v_host) if not _check_23(params, v_host)
 
 _check_23(params, v_host) if {
 	is_string(v_host)
-	regex.match(params.importAllHosts, v_host)
+	common.regex_match(params.importAllHosts, v_host)
 }
 
 # Sidecar objects, by value: a complete rule, so every engine builds it once per query.

@@ -33,7 +33,7 @@ _check_3(subject, params) if common.get(subject, ["metadata", "labels", "istio-i
 _check_4(subject, params) if {
 	value := common.get(subject, ["metadata", "labels", "istio.io/rev"])
 	is_string(value)
-	regex.match(params.revisionPattern, value)
+	common.regex_match(params.revisionPattern, value)
 }
 
 _check_5(subject, params) if common.get(subject, ["metadata", "labels", "istio.io/dataplane-mode"]) in params.dataplaneModes

@@ -33,7 +33,7 @@ _check_3(subject) if common.get(subject, ["metadata", "labels", "sidecar.istio.i
 _check_4(subject, params) if {
 	value := common.get(subject, ["metadata", "labels", "sidecar.istio.io/inject"])
 	is_string(value)
-	regex.match(params.injectValues, value)
+	common.regex_match(params.injectValues, value)
 }
 
 _check_5(subject, _) if _check_6(subject)
@@ -45,5 +45,5 @@ _check_6(subject) if common.get(subject, ["metadata", "annotations", "sidecar.is
 _check_7(subject, params) if {
 	value := common.get(subject, ["metadata", "annotations", "sidecar.istio.io/inject"])
 	is_string(value)
-	regex.match(params.injectValues, value)
+	common.regex_match(params.injectValues, value)
 }

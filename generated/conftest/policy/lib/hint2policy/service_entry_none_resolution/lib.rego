@@ -39,5 +39,5 @@ _check_5(subject) if {
 
 _check_6(v_address) if {
 	is_string(v_address)
-	regex.match(`^[0-9a-fA-F.:]+/[1-9][0-9]{0,2}$`, v_address)
+	common.regex_match(`^[0-9a-fA-F.:]+/[1-9][0-9]{0,2}$`, v_address)
 }

@@ -53,7 +53,7 @@ _check_8(v_port) if common.get(v_port, ["appProtocol"]) != null
 _check_9(params, v_port) if {
 	value := common.get(v_port, ["appProtocol"])
 	is_string(value)
-	regex.match(params.protocolPattern, value)
+	common.regex_match(params.protocolPattern, value)
 }
 
 _check_10(params, v_port) if {
@@ -66,5 +66,5 @@ _check_11(v_port) if common.get(v_port, ["appProtocol"]) == null
 _check_12(params, v_port) if {
 	value := common.get(v_port, ["name"])
 	is_string(value)
-	regex.match(params.protocolPattern, value)
+	common.regex_match(params.protocolPattern, value)
 }

@@ -30,7 +30,7 @@ _check_2(subject, params, v_key) if {
 
 _check_3(params, v_key) if {
 	is_string(v_key)
-	regex.match(params.controlledAnnotations, v_key)
+	common.regex_match(params.controlledAnnotations, v_key)
 }
 
 _check_4(params, v_key) if not v_key in params.allowedAnnotations

@@ -34,5 +34,5 @@ _check_3(params, v_host) if not _check_4(params, v_host)
 
 _check_4(params, v_host) if {
 	is_string(v_host)
-	regex.match(params.importAllHosts, v_host)
+	common.regex_match(params.importAllHosts, v_host)
 }

@@ -40,7 +40,7 @@ _check_5(v_host) if not _check_6(v_host)
 
 _check_6(v_host) if {
 	is_string(v_host)
-	regex.match(`^[^.]+\.[^.]+\.svc\.`, v_host)
+	common.regex_match(`^[^.]+\.[^.]+\.svc\.`, v_host)
 }
 
 _check_7(subject, v_host) if {

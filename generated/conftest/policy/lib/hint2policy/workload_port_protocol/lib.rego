@@ -129,7 +129,7 @@ _check_27(v_p) if _check_29(v_p)
 _check_28(v_p) if {
 	value := common.get(v_p, ["appProtocol"])
 	is_string(value)
-	regex.match(`(?i)^(http|http2|http_proxy|grpc)(-|$)`, value)
+	common.regex_match(`(?i)^(http|http2|http_proxy|grpc)(-|$)`, value)
 }
 
 _check_29(v_p) if {
@@ -142,7 +142,7 @@ _check_30(v_p) if common.get(v_p, ["appProtocol"]) == null
 _check_31(v_p) if {
 	value := common.get(v_p, ["name"])
 	is_string(value)
-	regex.match(`(?i)^(http|http2|http_proxy|grpc)(-|$)`, value)
+	common.regex_match(`(?i)^(http|http2|http_proxy|grpc)(-|$)`, value)
 }
 
 _check_32(v_q) if _check_33(v_q)
@@ -152,7 +152,7 @@ _check_32(v_q) if _check_34(v_q)
 _check_33(v_q) if {
 	value := common.get(v_q, ["appProtocol"])
 	is_string(value)
-	regex.match(`(?i)^(tcp|tls|https|mongo|mysql|redis)(-|$)`, value)
+	common.regex_match(`(?i)^(tcp|tls|https|mongo|mysql|redis)(-|$)`, value)
 }
 
 _check_34(v_q) if {
@@ -165,7 +165,7 @@ _check_35(v_q) if common.get(v_q, ["appProtocol"]) == null
 _check_36(v_q) if {
 	value := common.get(v_q, ["name"])
 	is_string(value)
-	regex.match(`(?i)^(tcp|tls|https|mongo|mysql|redis)(-|$)`, value)
+	common.regex_match(`(?i)^(tcp|tls|https|mongo|mysql|redis)(-|$)`, value)
 }
 
 # Service objects, by namespace: a complete rule, so every engine builds it once per query.

@@ -1,0 +1,166 @@
+"""The embedded engine: the generated conftest Rego, evaluated by rego-cpp (regopy), a Python library.
+
+It needs no Go and no engine binary, so `pip install hint2policy` is enough to
+run `hint2policy check`. It reads exactly the Rego that conftest reads, with
+the input conftest builds under `--combine` (a list of {path, contents}), and
+`hint2policy test` holds it to the same verdicts as the three CLI engines.
+
+Two rego-cpp limits shape this module:
+- two packages that define rules of the same name make it report a false
+  "cycle" (our hint libraries all have `_check_1`...), so each hint's package
+  gets an interpreter of its own, with the common library;
+- a crash in native code would take the process with it, so evaluation runs
+  in worker processes (which also spreads the hints over the cores), and a
+  dead worker is an engine error, never a clean result.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from hint2policy.catalog import Hint
+from hint2policy.engines import regopy_worker
+from hint2policy.engines.regopy_worker import Job, Module, Results
+from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
+from hint2policy.errors import EngineError
+from hint2policy.generate import common_path, conftest_path, library_path
+from hint2policy.kube import group_kind
+from hint2policy.render.escape import rego_str
+from hint2policy.render.fixtures import Case
+from hint2policy.render.rego import render_common, render_conftest, render_library
+
+TIMEOUT = 600.0
+SUBJECT, INVENTORY = "subject.yaml", "inventory.yaml"  # the paths of a scenario's documents
+
+
+def modules(hints: Sequence[Hint]) -> dict[str, tuple[Module, ...]]:
+    """The Rego modules of each hint, by hint id: common library, hint library, conftest entry."""
+    common = (common_path(), render_common())
+    return {
+        h.id: (common, (library_path(h), render_library(h.policy)), (conftest_path(h), render_conftest(h.policy)))
+        for h in hints
+    }
+
+
+def package(hint: Hint) -> str:
+    return f"hint2policy.{hint.policy.snake_id}"
+
+
+def documents(objects: Sequence[tuple[str, dict[str, Any]]]) -> str:
+    """The input conftest gives a --combine query (every document with the path it came from), as
+    JSON text whose strings are spelled like the generated Rego's (see regopy_worker's docstring).
+    Values pass through JSON first, as conftest's do: a YAML timestamp becomes its text."""
+    return rego_json([{"path": path, "contents": json.loads(json.dumps(obj, default=str))} for path, obj in objects])
+
+
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII without a quote or a backslash: as it is
+
+
+def rego_json(value: Any) -> str:
+    """JSON text of value with every string escaped by rego_str, as the Rego literals are."""
+    if isinstance(value, str):
+        return f'"{value}"' if _PLAIN.fullmatch(value) else rego_str(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{rego_json(str(k))}:{rego_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(rego_json(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def evaluate(jobs: Sequence[Job], workers: int | None = None) -> dict[str, Results]:
+    """Each job's results by hint id, evaluated in worker processes; raises EngineError when one fails."""
+    if not jobs:
+        return {}
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    chunks = [list(jobs[i::workers]) for i in range(workers)]
+    context = multiprocessing.get_context("spawn")  # never fork: the caller may run threads
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(regopy_worker.run_chunk, chunk) for chunk in chunks]
+            found: dict[str, Results] = {}
+            for future in futures:
+                found.update(future.result(timeout=TIMEOUT))
+            return found
+    except BrokenProcessPool as exc:
+        raise EngineError("embedded: the Rego evaluator (regopy) crashed; run another --engine to check") from exc
+    except TimeoutError as exc:
+        raise EngineError(f"embedded: evaluation did not finish within {TIMEOUT:.0f} s") from exc
+
+
+def judge(cases: dict[CaseKey, tuple[Hint, Case]]) -> EngineReport:
+    """Verdicts for fixture cases: one query per single-resource hint, one per cross-resource scenario."""
+    report = EngineReport("embedded")
+    by_hint: dict[str, list[tuple[CaseKey, Case]]] = {}
+    hints: dict[str, Hint] = {}
+    for key, (hint, case) in cases.items():
+        by_hint.setdefault(hint.id, []).append((key, case))
+        hints[hint.id] = hint
+    code = modules(list(hints.values()))
+    jobs = [_judge_job(hints[h], code[h], members) for h, members in by_hint.items()]
+    try:
+        found = evaluate(jobs)
+    except EngineError as exc:
+        report.error = str(exc)
+        return report
+    for hint_id, members in by_hint.items():
+        scenarios = hints[hint_id].policy.cross_resource
+        for index, (key, case) in enumerate(members):
+            # a scenario is a query of its own, about its subject; the other cases share one, by case name
+            results, path = (found[hint_id][index], SUBJECT) if scenarios else (found[hint_id][0], case.name)
+            mine = [r for r in results if r.get("file") == path]
+            report.verdicts[key] = "fail" if mine else "pass"
+            if mine:
+                report.details[key] = str(mine[0].get("msg", ""))
+    return report
+
+
+def _judge_job(hint: Hint, code: tuple[Module, ...], members: list[tuple[CaseKey, Case]]) -> Job:
+    if hint.policy.cross_resource:
+        inputs = tuple(
+            documents([(SUBJECT, case.obj), *((INVENTORY, o) for o in case.inventory)]) for _, case in members
+        )
+    else:
+        inputs = (documents([(case.name, case.obj) for _, case in members]),)
+    return Job(hint.id, package(hint), code, inputs)
+
+
+def _input_of(hint: Hint, objects: Sequence[dict[str, Any]]) -> str:
+    """The documents a hint can read: of the kinds it reviews or relates to.
+
+    rego-cpp's cost grows with its input, so each hint gets only these (as
+    audit hands Kyverno a folder per set of kinds); its Rego still selects
+    by kind itself, exactly as in conftest.
+    """
+    kinds = {(k.group, k.kind) for k in (*hint.policy.kinds, *hint.policy.related_kinds)}
+    return documents([(str(i), obj) for i, obj in enumerate(objects) if group_kind(obj) in kinds])
+
+
+def findings(hints: Sequence[Hint], objects: Sequence[dict[str, Any]]) -> EngineFindings:
+    """Every hint's findings on the objects, evaluated together as conftest --combine would."""
+    report = EngineFindings("embedded")
+    code = modules(hints)
+    try:
+        found = evaluate([Job(h.id, package(h), code[h.id], (_input_of(h, objects),)) for h in hints])
+    except EngineError as exc:
+        report.error = str(exc)
+        return report
+    for hint in hints:
+        for result in found[hint.id][0]:
+            resource = result.get("resource") or {}
+            report.findings.append(
+                Finding(
+                    hint=hint.id,
+                    kind=str(resource.get("kind")),
+                    namespace=resource.get("namespace") or "",
+                    name=str(resource.get("name")),
+                    message=str(result.get("msg", "")),
+                )
+            )
+    return report
