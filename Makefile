@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: generate test install engines check lint clean
+.PHONY: generate test install engines check lint clean bench
 
 generate: install
 	$(BIN)/hint2policy generate
@@ -33,6 +33,13 @@ check: install
 
 test: engines lint check
 	$(BIN)/pytest -q
+
+# The benchmarks of BENCHMARKS.md (hours on 2 cores; never part of `make test`): writes
+# benchmarks/results/<date>.md. Smaller run: make bench BENCH_ARGS="--sizes 1000 10000 --repeat 1"
+BENCH_ARGS ?=
+bench: engines
+	$(BIN)/hint2policy tools install istioctl
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .ruff_cache

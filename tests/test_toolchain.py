@@ -28,6 +28,8 @@ VERSION_OUTPUT = {
     "gator": " ___ banner ___\ngator: authorship tools\n\nGitVersion:    v3.23.0\nGitCommit: x\n",
     "kyverno": "Version: v1.19.0\nTime: ---\nGit commit ID: ---\n",
     "kustomize": "v5.8.2\n",
+    # a go build without ldflags prints "client version: unknown"; a stamped one the version
+    "istioctl": "client version: 0.0.0-20260826214018-9739e10eb9d7\n",
 }
 
 
@@ -83,6 +85,7 @@ def test_versions_toml_pins_the_expected_engines() -> None:
         "gator": ("v3.23.0", "gator"),
         "kyverno": ("v1.19.0", "kyverno"),
         "kustomize": ("v5.8.2", "kustomize"),
+        "istioctl": ("v0.0.0-20260826214018-9739e10eb9d7", "istioctl"),
     }
 
 
@@ -103,6 +106,23 @@ def test_wrapper_module_and_ldflags_match_the_pinned_version(name: str, version_
     assert re.search(rf"^tool {re.escape(s.package)}$", go_mod, re.M)
     assert (wrapper / "go.sum").is_file()
     assert s.ldflags == f"-X {version_var}={s.version}"
+
+
+def test_istioctl_wrapper_module_requires_the_pinned_istio() -> None:
+    s = toolchain.specs()["istioctl"]
+    assert s.wrapper is not None and s.ldflags is None  # the version is read from the Go build info
+    go_mod = (ENGINES_DIR / s.wrapper / "go.mod").read_text()
+    required = re.search(rf"^\s*{re.escape(s.module)} (\S+)", go_mod, re.M)
+    assert required is not None and required.group(1) == s.version
+    assert re.search(rf"^tool {re.escape(s.package)}$", go_mod, re.M)
+    assert (ENGINES_DIR / s.wrapper / "go.sum").is_file()
+    assert not re.search(s.version_regex, "client version: unknown\n")
+
+
+def test_istioctl_is_built_only_on_request() -> None:
+    assert toolchain.specs()["istioctl"].on_request
+    assert "istioctl" not in toolchain.tool_names()  # not in `tools install` nor in make test
+    assert [t.name for t in toolchain.status(["istioctl"])] == ["istioctl"]
 
 
 @pytest.mark.parametrize("name", sorted(VERSION_OUTPUT))

@@ -65,6 +65,7 @@ class ToolSpec:
     version_regex: str
     wrapper: str | None = None
     ldflags: str | None = None
+    on_request: bool = False  # built only when named (istioctl: the benchmarks' peer, a 12-minute build)
 
     @property
     def dirname(self) -> str:
@@ -110,18 +111,20 @@ def _spec(name: str, entry: dict[str, Any]) -> ToolSpec:
         version_regex=str(entry["version_regex"]),
         wrapper=str(entry["wrapper"]) if "wrapper" in entry else None,
         ldflags=str(entry["ldflags"]) if "ldflags" in entry else None,
+        on_request=bool(entry.get("on_request", False)),
     )
 
 
 def tool_names() -> list[str]:
-    return list(specs())
+    """The tools installed and reported by default: all but those built only on request."""
+    return [name for name, s in specs().items() if not s.on_request]
 
 
 def spec(name: str) -> ToolSpec:
     try:
         return specs()[name]
     except KeyError:
-        known = ", ".join(tool_names())
+        known = ", ".join(specs())
         raise ToolchainError(f"unknown engine '{name}': choose from {known}") from None
 
 

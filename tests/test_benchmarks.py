@@ -1,0 +1,171 @@
+"""The benchmark harness itself: deterministic inputs, honest figures, the report's format.
+
+No test here times anything: figures are built by hand where a report is checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks import admission, check, harness
+from benchmarks.harness import Figure, Run
+
+
+def _run(seconds: float, timed_out: bool = False) -> Run:
+    return Run(["x"], seconds, None if timed_out else 0, 100 * 2**20, 150 * 2**20)
+
+
+def _figure(*seconds: float, timed_out: bool = False) -> Figure:
+    figure = Figure([_run(s) for s in seconds], timeout=900)
+    if timed_out:
+        figure.runs.append(_run(900.0, timed_out=True))
+    return figure
+
+
+# --- the generated sets --------------------------------------------------------------------------
+
+
+def test_written_mesh_is_byte_identical_for_a_size(tmp_path: Path) -> None:
+    first, again = check.write_mesh(300, tmp_path / "a"), check.write_mesh(300, tmp_path / "b")
+    assert first.digest == again.digest
+    names = sorted(p.name for p in first.manifests.iterdir())
+    assert (
+        names
+        == sorted(p.name for p in again.manifests.iterdir())
+        == ["mesh-00000.yaml", "mesh-00001.yaml", "mesh-00002.yaml"]
+    )
+    for name in names:
+        assert (first.manifests / name).read_bytes() == (again.manifests / name).read_bytes()
+    # the tools read only manifests: the record of the injected violations lies beside them
+    assert json.loads((first.manifests.parent / "violations.json").read_text()) == first.violations
+    assert check.write_mesh(301, tmp_path / "c").digest != first.digest
+
+
+def test_digest_changes_with_one_byte(tmp_path: Path) -> None:
+    mesh = check.write_mesh(100, tmp_path)
+    path = next(mesh.manifests.iterdir())
+    path.write_bytes(path.read_bytes().replace(b"team-00001", b"team-00002", 1))
+    assert check.digest(mesh.manifests) != mesh.digest
+
+
+def test_judge_compares_findings_with_the_injected_violations(tmp_path: Path) -> None:
+    mesh = check.write_mesh(300, tmp_path)
+    findings = [
+        {"hint": v["hint"], "resource": {"kind": v["kind"], "namespace": v["namespace"] or None, "name": v["name"]}}
+        for v in mesh.violations
+    ]
+    outcome = check.Outcome(Figure([_run(1.0)]))
+    outcome.figure.runs[-1].stdout = json.dumps({"findings": findings, "engineError": None})
+    check.judge(outcome, mesh)
+    assert (outcome.findings, outcome.missed, outcome.unexpected, outcome.error) == (len(mesh.violations), 0, 0, "")
+    extra = {"hint": "made-up", "resource": {"kind": "Service", "namespace": "x", "name": "y"}}
+    outcome.figure.runs[-1].stdout = json.dumps({"findings": [*findings[1:], extra], "engineError": "boom"})
+    check.judge(outcome, mesh)
+    assert (outcome.missed, outcome.unexpected, outcome.error) == (1, 1, "boom")
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+
+def test_a_run_reports_its_exit_code_output_and_memory() -> None:
+    code = "import sys; b = bytearray(64 * 2**20); print('out'); sys.exit(3)"
+    run = harness.run_measured([sys.executable, "-c", code], timeout=60)
+    assert (run.returncode, run.stdout.strip(), run.timed_out) == (3, "out", False)
+    assert run.max_rss >= 64 * 2**20 and run.tree_rss >= run.max_rss
+
+
+def test_a_timeout_is_a_figure_and_stops_the_whole_tree(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    # an engine runs in a session of its own (runner.run): killing the process group would miss it
+    spawn = "import subprocess, sys; p = subprocess.Popen(['sleep', '60'], start_new_session=True); "
+    spawn += "open(sys.argv[1], 'w').write(str(p.pid)); p.wait()"
+    script = f'{sys.executable} -c "{spawn}" {pids}; sleep 60'
+    figure = harness.repeat(["sh", "-c", script], 3, timeout=8.0)
+    assert len(figure.runs) == 1 and figure.timed_out and figure.seconds is None  # no second try
+    assert figure.cell() == ">8 s"
+    grandchild = int(pids.read_text())
+    for _ in range(50):  # reparented to init, which reaps it once killed
+        if not _alive(grandchild):
+            break
+        time.sleep(0.1)
+    assert not _alive(grandchild)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc")
+def test_descendants_follow_parent_links() -> None:
+    assert harness.descendants(os.getpid())[0] == os.getpid()
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def test_cells_medians_timeouts_ratios_and_growth() -> None:
+    assert _figure(3.0, 1.0, 2.0).cell() == "2.00 s (3.00, 1.00, 2.00)"
+    assert _figure(0.05).cell() == "0.050 s"
+    assert _figure(5.0, timed_out=True).cell() == ">900 s"
+    assert harness.growth(_figure(2.0), _figure(20.0)) == "10.00x"
+    assert harness.growth(_figure(100.0), _figure(timed_out=True)) == ">9.00x"
+    assert harness.ratio(3.0, 2.0) == "1.50x" and harness.ratio(None, 2.0) == "-"
+    assert check.growth_goal(10) == pytest.approx(12.0) and check.growth_goal(5) < 6
+
+
+def _result(size: int, seconds: float | None, peer: float, tmp: Path) -> check.SizeResult:
+    mesh = check.Mesh(size, tmp, [], "0" * 64)
+    figure = _figure(seconds) if seconds is not None else _figure(timed_out=True)
+    outcome = check.Outcome(figure, findings=None if seconds is None else 5)
+    return check.SizeResult(mesh, {"conftest": outcome}, _figure(peer), 3)
+
+
+def test_check_report_has_every_table_and_marks_missed_goals(tmp_path: Path) -> None:
+    results = [
+        _result(1000, 2.0, 4.0, tmp_path),
+        _result(10000, 30.0, 8.0, tmp_path),
+        _result(50000, None, 9.0, tmp_path),
+    ]
+    text = check.report(results, ["conftest"], {"cpu": "test"}, ["--sizes", "1000", "10000", "50000"])
+    lines = text.splitlines()
+    for heading in ("### Time", "### Growth", "### Peak memory", "### hint2policy check / istioctl", "### Findings"):
+        assert any(line.startswith(heading) for line in lines), heading
+    assert "| conftest | 2.00 s | 30.0 s | >900 s |" in lines
+    assert "| conftest | 15.00x (missed) | >30.00x (missed) |" in lines  # 12x per 10x; a timeout misses
+    assert "| conftest | 0.50x | 3.75x (missed) | >100.00x (missed) |" in lines
+    assert "| conftest | 100 MiB / 150 MiB | 100 MiB / 150 MiB | 100 MiB / 150 MiB |" in lines
+    assert "| conftest | 5 (exact) | 5 (exact) | timed out |" in lines
+    assert "- cpu: test" in lines
+    # every table row has as many cells as its header
+    for block in text.split("\n\n"):
+        rows = [line for line in block.splitlines() if line.startswith("|")]
+        assert len({row.count("|") for row in rows}) <= 1, block
+
+
+def test_admission_helpers() -> None:
+    assert admission.duration_ms("748.603µs") == pytest.approx(0.748603)
+    assert admission.duration_ms("1m2.5s") == pytest.approx(62500.0)
+    with pytest.raises(ValueError):
+        admission.duration_ms("fast")
+    data = admission.inventory_data(
+        [
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}},
+            {"apiVersion": "networking.istio.io/v1", "kind": "Sidecar", "metadata": {"name": "s", "namespace": "a"}},
+        ]
+    )
+    assert set(data["inventory"]["cluster"]["v1"]["Namespace"]) == {"a"}
+    assert set(data["inventory"]["namespace"]["a"]["networking.istio.io/v1"]["Sidecar"]) == {"s"}
+    cost = admission.Cost("h", cross=True, engine="opa", p99_ms=4.0)
+    assert not cost.missed and admission.Cost("h", cross=False, engine="opa", p99_ms=4.0).missed
+    text = admission.report([cost, admission.Cost("k", False, "gator", error=">900 s")], {"cpu": "t"}, [], 10)
+    assert "Missed: 1 of 2: k (gator)" in text
