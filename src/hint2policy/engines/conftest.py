@@ -15,7 +15,12 @@ TIMEOUT = 600.0
 
 
 def _test(
-    root: Path, inputs: list[Path], *, combine: bool = False, namespace: str | None = None
+    root: Path,
+    inputs: list[Path],
+    *,
+    combine: bool = False,
+    namespace: str | None = None,
+    policies: list[Path] | None = None,
 ) -> tuple[list[dict], str | None]:
     """conftest's JSON results for inputs (files or folders), or why there are none.
 
@@ -26,7 +31,9 @@ def _test(
     argv = [str(binary), "test", "--no-color", "-o", "json"]
     argv += ["--combine"] if combine else []
     argv += ["--namespace", namespace] if namespace else ["--all-namespaces"]
-    argv += ["-p", str(root / "conftest" / "policy"), "--", *map(str, inputs)]
+    for policy in policies or [root / "conftest" / "policy"]:
+        argv += ["-p", str(policy)]
+    argv += ["--", *map(str, inputs)]
     done = run(argv, timeout=TIMEOUT, cwd=root)
     try:
         return json.loads(done.stdout), None
@@ -61,7 +68,9 @@ def judge_scenarios(root: Path, scenarios: dict[CaseKey, Scenario], package: dic
     def one(key: CaseKey, scenario: Scenario) -> tuple[CaseKey, list[dict], str | None]:
         hint_id, subject, inventory = scenario
         inputs = [subject] + ([inventory] if inventory else [])
-        results, error = _test(root, inputs, combine=True, namespace=package[hint_id])
+        results, error = _test(
+            root, inputs, combine=True, namespace=package[hint_id], policies=_own(root, package[hint_id])
+        )
         return key, results, error
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -75,6 +84,16 @@ def judge_scenarios(root: Path, scenarios: dict[CaseKey, Scenario], package: dic
             if mine:
                 report.details[key] = mine[0]["msg"]
     return report
+
+
+def _own(root: Path, package: str) -> list[Path]:
+    """A hint's own policy folders and the common library: one run compiles these, not the whole tree."""
+    policy, snake = root / "conftest" / "policy", package.removeprefix("hint2policy.")
+    return [
+        policy / "lib" / "hint2policy" / "common",
+        policy / "lib" / "hint2policy" / snake,
+        policy / "hint2policy" / snake,
+    ]
 
 
 def _all(results: list[dict]) -> list[dict]:
