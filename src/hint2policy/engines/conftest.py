@@ -36,9 +36,13 @@ def _test(
     argv += ["--", *map(str, inputs)]
     done = run(argv, timeout=TIMEOUT, cwd=root)
     try:
-        return json.loads(done.stdout), None
+        results = json.loads(done.stdout)
     except json.JSONDecodeError:
         return [], f"conftest exited {done.returncode}: {done.stderr.strip()[-2000:]}"
+    if not isinstance(results, list) or (inputs and not results):
+        # conftest reports every policy namespace it ran, even a clean one: nothing at all is no report
+        return [], f"conftest exited {done.returncode} and reported nothing: {done.stderr.strip()[-2000:]}"
+    return results, None
 
 
 def judge(root: Path, files: dict[Path, CaseKey]) -> EngineReport:

@@ -63,8 +63,8 @@ def findings(root: Path, hint_ids: list[str], inputs: Path) -> EngineFindings:
         argv += ["-f", f"gatekeeper/{hint_id}/template.yaml", "-f", f"gatekeeper/{hint_id}/constraint.yaml"]
     done = run([*argv, "-f", str(inputs)], timeout=TIMEOUT, cwd=root)
     try:
-        # with nothing to report, gator prints `null` (or nothing) and exits 0
-        results = json.loads(done.stdout or "null")
+        # with nothing to report, gator prints `null` and exits 0; no output at all is no report
+        results = json.loads(done.stdout) if done.stdout.strip() else False
     except json.JSONDecodeError:
         results = False
     if results is None and done.returncode == 0:

@@ -40,6 +40,7 @@ def run(
     `timeout` seconds (the error keeps whatever stderr was written until then).
     """
     args = [os.fspath(a) for a in argv]
+    timeout = min(timeout, _timeout_cap())
     if not args:
         raise EngineError("cannot run an empty command")
     tool = Path(args[0]).name
@@ -88,6 +89,15 @@ def _missing_reason(program: str, cwd: str | os.PathLike[str] | None, exc: OSErr
     if os.sep in program:
         return f"{program} does not exist"
     return "not found on PATH"
+
+
+def _timeout_cap() -> float:
+    """HINT2POLICY_ENGINE_TIMEOUT (seconds) caps every engine run: for CI budgets and for tests."""
+    value = os.environ.get("HINT2POLICY_ENGINE_TIMEOUT", "")
+    try:
+        return float(value) if value and float(value) > 0 else float("inf")
+    except ValueError:
+        raise EngineError(f"HINT2POLICY_ENGINE_TIMEOUT must be a number of seconds, not {value!r}") from None
 
 
 def _timeout_message(tool: str, timeout: float, stderr: str) -> str:
