@@ -228,13 +228,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main() -> None:
-    args = parser().parse_args()
-    text = run(sys.argv[1:])
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-    else:
-        print(text)
+    harness.write_report(parser().parse_args().output, run(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -320,3 +320,12 @@ def hint2policy_argv() -> list[str]:
     """hint2policy as the user runs it: the console script beside this Python, else `python -m`."""
     script = Path(sys.executable).with_name("hint2policy")
     return [str(script)] if script.exists() else [sys.executable, "-m", "hint2policy"]
+
+
+def write_report(output: Path | None, text: str) -> None:
+    """A benchmark's markdown to the --output file, or to stdout."""
+    if output is None:
+        print(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")

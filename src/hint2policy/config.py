@@ -20,7 +20,6 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +33,7 @@ from hint2policy.compile.regex import unportable
 from hint2policy.errors import Hint2PolicyError, _display
 from hint2policy.kube import CLUSTER_SCOPED
 from hint2policy.load.yamlpos import FieldPath, Located, YamlError, load_located
-from hint2policy.resources import SCHEMA_DIR
-from hint2policy.validate import _deepest, _error_path, _message, format_field
+from hint2policy.validate import _deepest, _error_path, _message, format_field, schema_validator, shipped_schema
 
 CONFIG_NAME = "hint2policy.yaml"
 API_VERSION = "hint2policy.io/v1alpha1"
@@ -54,17 +52,13 @@ class ConfigError(Hint2PolicyError):
         super().__init__(f"{where}:{line}: {field}: {message}")
 
 
-@cache
 def config_schema() -> dict[str, Any]:
     """The configuration schema (draft 2020-12)."""
-    return json.loads((SCHEMA_DIR / "config.schema.json").read_text(encoding="utf-8"))
+    return shipped_schema("config.schema.json")
 
 
-@cache
 def _validator() -> jsonschema.Draft202012Validator:
-    schema = config_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    return schema_validator("config.schema.json")
 
 
 def discover_config(directory: Path | None = None) -> Path | None:

@@ -17,16 +17,25 @@ from hint2policy.resources import SCHEMA_DIR
 
 
 @cache
-def hint_schema() -> dict[str, Any]:
-    """The hint spec schema (draft 2020-12)."""
-    return json.loads((SCHEMA_DIR / "hint.schema.json").read_text(encoding="utf-8"))
+def shipped_schema(name: str) -> dict[str, Any]:
+    """One of the shipped JSON Schemas (draft 2020-12), by file name."""
+    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = hint_schema()
+def schema_validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = shipped_schema(name)
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
+
+
+def hint_schema() -> dict[str, Any]:
+    """The hint spec schema."""
+    return shipped_schema("hint.schema.json")
+
+
+def _validator() -> jsonschema.Draft202012Validator:
+    return schema_validator("hint.schema.json")
 
 
 def format_field(path: FieldPath) -> str:
