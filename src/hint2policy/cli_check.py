@@ -29,14 +29,8 @@ class FailOnLevel(StrEnum):
     never = "never"
 
 
-class CheckEngine(StrEnum):
-    embedded = "embedded"
-    conftest = "conftest"
-    kyverno = "kyverno"
-    gatekeeper = "gatekeeper"
-
-
-assert {e.value for e in CheckEngine} == set(ENGINES)
+CheckEngine = StrEnum("CheckEngine", {name: name for name in ENGINES})  # check.ENGINES is the one list
+DEFAULT_ENGINE = CheckEngine("embedded")
 
 
 @user_errors
@@ -48,7 +42,7 @@ def check(
     engine: Annotated[
         CheckEngine,
         typer.Option("--engine", "-e", help="embedded (in-process, no binaries), conftest, kyverno, gatekeeper."),
-    ] = CheckEngine.embedded,
+    ] = DEFAULT_ENGINE,
     output: Annotated[CheckOutput, typer.Option("--output", "-o", help="table, json, junit, sarif or github.")] = (
         CheckOutput.table
     ),
@@ -64,7 +58,7 @@ def check(
     from hint2policy.report import findings as formats
 
     _, selected = configured(load_or_exit(hints), config)
-    run = run_check(selected, paths, engine.value, fail_on.value, progress=_progress())
+    run = run_check(selected, paths, str(engine), fail_on.value, progress=_progress())
     render = {
         CheckOutput.table: formats.table,
         CheckOutput.json: formats.to_json,

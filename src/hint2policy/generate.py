@@ -53,9 +53,9 @@ def hint_files(hint: Hint, common: str) -> dict[str, str]:
     else:
         files[f"kyverno/{hint.id}/kyverno-test.yaml"] = kyverno.render_test(hint, found, rel_fixtures)
     for case in found:
-        files[f"{fixtures_dir(hint)}/{case.file_name}"] = render_case(hint, case)
+        files[f"{fixtures_dir(hint)}/{case.file_name}"] = render_case(case)
         if case.inventory_file_name:
-            files[f"{fixtures_dir(hint)}/{case.inventory_file_name}"] = render_inventory(hint, case)
+            files[f"{fixtures_dir(hint)}/{case.inventory_file_name}"] = render_inventory(case)
     return files
 
 

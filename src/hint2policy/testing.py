@@ -58,6 +58,7 @@ class TestRun:
 class _Plan:
     root: Path
     cases: dict[CaseKey, tuple[Hint, Case]]
+    tree: dict[str, str]  # what root holds, by path: the embedded engine reads its Rego from here
 
     def conftest(self) -> EngineReport:
         single = {k: v for k, v in self.cases.items() if not v[0].policy.cross_resource}
@@ -80,7 +81,7 @@ class _Plan:
         return gator.judge(self.root, {k: c.verdict for k, (_, c) in self.cases.items()})
 
     def embedded(self) -> EngineReport:
-        return embedded.judge(self.cases)
+        return embedded.judge(self.cases, self.tree)
 
     def kyverno(self) -> EngineReport:
         index = {
@@ -97,8 +98,9 @@ def run_tests(hints: Sequence[Hint], engines: Sequence[str] = ENGINES) -> TestRu
     """Run every selected engine on every fixture case of hints."""
     with tempfile.TemporaryDirectory(prefix="hint2policy-test-") as tmp:
         root = Path(tmp)
-        write_tree(build_tree(list(hints)), root)
-        plan = _Plan(root, {(h.id, c.name): (h, c) for h in hints for c in cases(h)})
+        tree = build_tree(list(hints))
+        write_tree(tree, root)
+        plan = _Plan(root, {(h.id, c.name): (h, c) for h in hints for c in cases(h)}, tree)
         reports = _run_engines(plan, engines)
     return _collect(plan, engines, reports)
 

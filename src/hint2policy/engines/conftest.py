@@ -110,14 +110,5 @@ def findings(root: Path, inputs: Path) -> EngineFindings:
     results, report.error = _test(root, [inputs], combine=True)
     for found in _all(results):
         meta = found.get("metadata") or {}
-        resource = meta.get("resource") or {}
-        report.findings.append(
-            Finding(
-                hint=str(meta.get("hint")),
-                kind=str(resource.get("kind")),
-                namespace=resource.get("namespace") or "",
-                name=str(resource.get("name")),
-                message=found.get("msg", ""),
-            )
-        )
+        report.findings.append(Finding.of(str(meta.get("hint")), meta.get("resource"), found.get("msg")))
     return report

@@ -40,8 +40,13 @@ TIMEOUT = 600.0
 SUBJECT, INVENTORY = "subject.yaml", "inventory.yaml"  # the paths of a scenario's documents
 
 
-def modules(hints: Sequence[Hint]) -> dict[str, tuple[Module, ...]]:
-    """The Rego modules of each hint, by hint id: common library, hint library, conftest entry."""
+def modules(hints: Sequence[Hint], tree: dict[str, str] | None = None) -> dict[str, tuple[Module, ...]]:
+    """The Rego modules of each hint, by hint id: common library, hint library, conftest entry.
+
+    Taken from tree (generate.build_tree's output) when the caller has rendered it already.
+    """
+    if tree is not None:
+        return {h.id: tuple((p, tree[p]) for p in (common_path(), library_path(h), conftest_path(h))) for h in hints}
     common = (common_path(), render_common())
     return {
         h.id: (common, (library_path(h), render_library(h.policy)), (conftest_path(h), render_conftest(h.policy)))
@@ -94,7 +99,7 @@ def evaluate(jobs: Sequence[Job], workers: int | None = None) -> dict[str, Resul
         raise EngineError(f"embedded: evaluation did not finish within {TIMEOUT:.0f} s") from exc
 
 
-def judge(cases: dict[CaseKey, tuple[Hint, Case]]) -> EngineReport:
+def judge(cases: dict[CaseKey, tuple[Hint, Case]], tree: dict[str, str] | None = None) -> EngineReport:
     """Verdicts for fixture cases: one query per single-resource hint, one per cross-resource scenario."""
     report = EngineReport("embedded")
     by_hint: dict[str, list[tuple[CaseKey, Case]]] = {}
@@ -102,7 +107,7 @@ def judge(cases: dict[CaseKey, tuple[Hint, Case]]) -> EngineReport:
     for key, (hint, case) in cases.items():
         by_hint.setdefault(hint.id, []).append((key, case))
         hints[hint.id] = hint
-    code = modules(list(hints.values()))
+    code = modules(list(hints.values()), tree)
     jobs = [_judge_job(hints[h], code[h], members) for h, members in by_hint.items()]
     try:
         found = evaluate(jobs)
@@ -161,14 +166,5 @@ def findings(hints: Sequence[Hint], objects: Sequence[dict[str, Any]]) -> Engine
         return report
     for hint in hints:
         for result in (r for chunk in found[hint.id] for r in chunk):
-            resource = result.get("resource") or {}
-            report.findings.append(
-                Finding(
-                    hint=hint.id,
-                    kind=str(resource.get("kind")),
-                    namespace=resource.get("namespace") or "",
-                    name=str(resource.get("name")),
-                    message=str(result.get("msg", "")),
-                )
-            )
+            report.findings.append(Finding.of(hint.id, result.get("resource"), result.get("msg")))
     return report

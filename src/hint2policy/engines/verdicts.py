@@ -29,6 +29,18 @@ class Finding:
     name: str
     message: str
 
+    @classmethod
+    def of(cls, hint: str, resource: dict | None, message: object) -> Finding:
+        """A finding from a generated Rego result: its hint, its `resource` object and its message."""
+        resource = resource or {}
+        return cls(
+            hint=hint,
+            kind=str(resource.get("kind")),
+            namespace=resource.get("namespace") or "",
+            name=str(resource.get("name")),
+            message=str(message or ""),
+        )
+
 
 @dataclass
 class EngineFindings:
