@@ -1,13 +1,15 @@
 """Run the generated policies of a catalog on a set of manifests, in each real engine.
 
-The policies are rendered into a temporary folder exactly as `generate`
-writes them, and every object is written to its own file, in one folder per
-kind: conftest and gator read them all at once, Kyverno a kind at a time with
-the policies that match it. The three engines judge the same bytes.
+The policies an engine loads are rendered into a temporary folder exactly as
+`generate` writes them (without fixtures and test files), and every object is
+written to its own file, in one folder per set of hints that match it:
+conftest and gator read them all at once, Kyverno a folder at a time with the
+policies that match it. The engines judge the same bytes.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,13 +20,15 @@ from hint2policy.compile import ir
 from hint2policy.engines import conftest, embedded, gator, kyverno
 from hint2policy.engines.parallel import run_engines
 from hint2policy.engines.verdicts import EngineFindings, Finding
-from hint2policy.generate import build_tree, write_tree
+from hint2policy.generate import build_policies, write_tree
 from hint2policy.kube import group_kind
 from hint2policy.load.manifests import Manifest
 from hint2policy.render.fixtures import yaml_text
 from hint2policy.render.kyverno import render_audit_test
 
 ENGINES = ("conftest", "gator", "kyverno", "embedded")
+# the part of generated/ each CLI engine loads
+TARGET = {"conftest": "conftest", "gator": "gatekeeper", "kyverno": "kyverno"}
 
 
 @dataclass
@@ -46,9 +50,11 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
     with tempfile.TemporaryDirectory(prefix="hint2policy-audit-") as tmp:
         root, inputs = Path(tmp) / "policies", Path(tmp) / "inputs"
         batches: dict[tuple[str, ...], Path] = {}
-        if set(engines) - {"embedded"}:  # the CLI engines read files; the embedded engine renders its own Rego
-            write_tree(build_tree(list(hints)), root)
-            batches = _write_inputs([h for h in hints if not h.policy.cross_resource], manifests, inputs)
+        targets = tuple(TARGET[e] for e in engines if e in TARGET)
+        if targets:  # the CLI engines read files; the embedded engine renders its own Rego
+            write_tree(build_policies(list(hints), targets), root)
+            single = [h for h in hints if not h.policy.cross_resource]
+            batches = _write_inputs(single, manifests, inputs, as_yaml="kyverno" in engines)
         jobs = {
             "conftest": lambda: conftest.findings(root, inputs),
             "gator": lambda: gator.findings(root, ids, inputs),
@@ -112,8 +118,14 @@ def _unique_names(subjects: list[tuple[str, dict]]) -> list[list[tuple[str, dict
     return [members for _, members in groups]
 
 
-def _write_inputs(hints: Sequence[Hint], manifests: Sequence[Manifest], root: Path) -> dict[tuple[str, ...], Path]:
-    """One file per object, in one folder per set of hints that match it; returns the folders."""
+def _write_inputs(
+    hints: Sequence[Hint], manifests: Sequence[Manifest], root: Path, as_yaml: bool
+) -> dict[tuple[str, ...], Path]:
+    """One file per object, in one folder per set of hints that match it; returns the folders.
+
+    JSON, which Python writes many times faster, unless Kyverno reads them: `kyverno apply`
+    skips .json files in a folder.
+    """
     folders: dict[tuple[str, ...], Path] = {}
     width = len(str(len(manifests)))
     for index, manifest in enumerate(manifests, 1):
@@ -122,6 +134,10 @@ def _write_inputs(hints: Sequence[Hint], manifests: Sequence[Manifest], root: Pa
         if batch not in folders:
             folders[batch] = root / f"{len(folders) + 1:03d}"
             folders[batch].mkdir(parents=True)
-        text = yaml_text(manifest.obj)
-        (folders[batch] / f"{index:0{width}d}.yaml").write_text(text, encoding="utf-8")
+        name, text = (
+            (f"{index:0{width}d}.yaml", yaml_text(manifest.obj))
+            if as_yaml
+            else (f"{index:0{width}d}.json", json.dumps(manifest.obj, ensure_ascii=False))
+        )
+        (folders[batch] / name).write_text(text, encoding="utf-8")
     return folders

@@ -34,20 +34,31 @@ def fixtures_dir(hint: Hint) -> str:
     return f"fixtures/{hint.id}"
 
 
-def hint_files(hint: Hint, common: str) -> dict[str, str]:
-    """Every generated file of one hint, by path relative to generated/."""
-    policy, found = hint.policy, cases(hint)
-    rel_fixtures = f"../../{fixtures_dir(hint)}"
+# What each engine reads: `hint2policy check` renders only its own engine's part.
+TARGETS = ("conftest", "gatekeeper", "kyverno")
+
+
+def policy_files(hint: Hint, common: str, targets: tuple[str, ...] = TARGETS) -> dict[str, str]:
+    """One hint's policies for the targets, by path relative to generated/."""
+    policy = hint.policy
     library = render_library(policy)
-    files = {
-        library_path(hint): library,
-        conftest_path(hint): render_conftest(policy),
-        f"gatekeeper/{hint.id}/template.yaml": gatekeeper.render_template(policy, [common, library]),
-        f"gatekeeper/{hint.id}/constraint.yaml": gatekeeper.render_constraint(policy),
-        f"gatekeeper/{hint.id}/suite.yaml": gatekeeper.render_suite(hint, found, rel_fixtures),
-        f"kyverno/{hint.id}/policy.yaml": kyverno.render_policy(policy),
-    }
-    if policy.cross_resource:
+    files: dict[str, str] = {}
+    if "conftest" in targets:
+        files[library_path(hint)] = library
+        files[conftest_path(hint)] = render_conftest(policy)
+    if "gatekeeper" in targets:
+        files[f"gatekeeper/{hint.id}/template.yaml"] = gatekeeper.render_template(policy, [common, library])
+        files[f"gatekeeper/{hint.id}/constraint.yaml"] = gatekeeper.render_constraint(policy)
+    if "kyverno" in targets:
+        files[f"kyverno/{hint.id}/policy.yaml"] = kyverno.render_policy(policy)
+    return files
+
+
+def test_files(hint: Hint) -> dict[str, str]:
+    """One hint's fixtures and each engine's test files for them."""
+    found, rel_fixtures = cases(hint), f"../../{fixtures_dir(hint)}"
+    files = {f"gatekeeper/{hint.id}/suite.yaml": gatekeeper.render_suite(hint, found, rel_fixtures)}
+    if hint.policy.cross_resource:
         for case in found:
             files.update(kyverno.render_scenario(hint, case, rel_fixtures))
     else:
@@ -59,16 +70,31 @@ def hint_files(hint: Hint, common: str) -> dict[str, str]:
     return files
 
 
+def hint_files(hint: Hint, common: str) -> dict[str, str]:
+    """Every generated file of one hint, by path relative to generated/."""
+    return {**policy_files(hint, common), **test_files(hint)}
+
+
 def build_tree(hints: list[Hint]) -> dict[str, str]:
     """The whole generated/ tree, sorted by path."""
-    common = render_common()
-    files = {common_path(): common, "conftest/.regal/config.yaml": render("regal/config.yaml.j2")}
+    files = {"conftest/.regal/config.yaml": render("regal/config.yaml.j2")}
+    files.update(build_policies(hints))
     for hint in hints:
-        files.update(hint_files(hint, common))
+        files.update(test_files(hint))
+    return dict(sorted(files.items()))
+
+
+def build_policies(hints: list[Hint], targets: tuple[str, ...] = TARGETS) -> dict[str, str]:
+    """Only what the targets' engines load to judge objects: no fixtures, no test files."""
+    common = render_common()
+    files = {common_path(): common} if {"conftest", "gatekeeper"} & set(targets) else {}
+    for hint in hints:
+        files.update(policy_files(hint, common, targets))
     policies = [h.policy for h in hints]
-    for kind in kyverno.crd_kinds(policies):
-        files[f"kyverno/{kyverno.crd_file(kind)}"] = kyverno.render_crd(kind)
-    files.update(gatekeeper.render_sync(policies))
+    if "kyverno" in targets:
+        files.update({f"kyverno/{kyverno.crd_file(k)}": kyverno.render_crd(k) for k in kyverno.crd_kinds(policies)})
+    if "gatekeeper" in targets:
+        files.update(gatekeeper.render_sync(policies))
     return dict(sorted(files.items()))
 
 

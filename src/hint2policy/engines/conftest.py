@@ -10,6 +10,7 @@ from pathlib import Path
 from hint2policy.engines import toolchain
 from hint2policy.engines.runner import run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
+from hint2policy.render.rego import CHECK_PACKAGE, render_check
 
 TIMEOUT = 600.0
 
@@ -105,9 +106,12 @@ def _all(results: list[dict]) -> list[dict]:
 
 
 def findings(root: Path, inputs: Path) -> EngineFindings:
-    """Every hint's findings on the manifests in the folder inputs, evaluated together."""
+    """Every hint's findings on the manifests in the folder inputs, evaluated together in one query."""
     report = EngineFindings("conftest")
-    results, report.error = _test(root, [inputs], combine=True)
+    check = root / "conftest" / "policy" / CHECK_PACKAGE / "check.rego"
+    check.parent.mkdir(parents=True, exist_ok=True)
+    check.write_text(render_check(), encoding="utf-8")
+    results, report.error = _test(root, [inputs], combine=True, namespace=CHECK_PACKAGE)
     for found in _all(results):
         meta = found.get("metadata") or {}
         report.findings.append(Finding.of(str(meta.get("hint")), meta.get("resource"), found.get("msg")))

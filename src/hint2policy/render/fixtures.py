@@ -121,9 +121,26 @@ def render_inventory(case: Case) -> str:
     return header + "---\n".join(yaml_text(obj) for obj in case.inventory)
 
 
+# Line breaks a YAML reader may fold: PyYAML writes a string holding one in a single-quoted or plain
+# scalar, where gator reads 'a\n\n  b' as "a b" and every Go reader takes a NEL (U+0085) for a break.
+_LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that writes a string with a line break double-quoted, its breaks as escapes."""
+
+
+def _str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if _LINE_BREAKS.intersection(text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
 def yaml_text(value: Any) -> str:
     """value as YAML the way every generated file writes it: keys in order, long lines kept whole."""
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1000)
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def _origin(case: Case) -> str:

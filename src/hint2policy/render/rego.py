@@ -6,6 +6,7 @@ reads: the subject, the parameters and the iteration variables in scope.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hint2policy.compile import ir
@@ -29,7 +30,8 @@ class RegoRenderer:
         self.policy = policy
         self.macros: Any = macros("rego/constructs.rego.j2")
         self.functions: dict[int, str] = {}
-        self.indexes: dict[str, str] = {}  # complete rules: one index per relation (and direction)
+        self.indexes: dict[str, str] = {}  # one index per relation (and direction), by rule name
+        self.index_names: dict[tuple[str, ...], str] = {}  # what an index holds -> its rule name
 
     # -- expressions ------------------------------------------------------------------
 
@@ -142,11 +144,13 @@ class RegoRenderer:
     def related(self, node: ir.Related, name: str, args: list[str]) -> str:
         number = self.policy.relations.index(node) + 1
         var = var_name(node.var)
+        # the hint's own conditions before the generic ones: on a popular key they turn most
+        # candidates away with a field or two, where `same` and `exports_overlap` cost many calls
         body = [
             *self.candidates(node, number),
+            *([self.call(node.body)] if node.body else []),
             f"not common.same({var}, subject)",
             *([f"common.exports_overlap(subject, {var})"] if node.scope == "exported" else []),
-            *([self.call(node.body)] if node.body else []),
         ]
         return self.macros.function(name, args, body)
 
@@ -154,41 +158,41 @@ class RegoRenderer:
         """Bind the related variable to each object the index holds for the subject's key."""
         var, index, join = var_name(node.var), f"_related_{number}", node.join
         if join is None:
-            self.index(node, index, None)
+            index = self.index(node, index, None)
             if node.scope == "namespace":
-                return [f"some {var} in {index}[common.namespace(subject)]"]
+                return [f"some {var} in object.get({index}, [common.namespace(subject)], set())"]
             return [f"some {var} in {index}"]
         pre, key = self.operand(join.key)
         if join.hosts:
             key = f"common.host({key}, common.namespace(subject))"
         lookups = []
         if join.match in ("equals", "covers", "overlaps"):
-            self.index(node, index, "exact")
             keys = "common.covering(key)" if join.match != "equals" else None
-            lookups.append((index, keys))
+            lookups.append((self.index(node, index, "exact"), keys))
         if join.match in ("coveredBy", "overlaps"):
-            self.index(node, f"{index}_covered", "covering")
-            lookups.append((f"{index}_covered", None))
+            lookups.append((self.index(node, f"{index}_covered", "covering"), None))
         scoped = "[common.namespace(subject), {k}]" if node.scope == "namespace" else "{k}"
         found = []
         for rule, keys in lookups:
+            # read through object.get on the whole rule: engines build it once per query, where
+            # rule[k] would evaluate its body again for every k
             if keys:
-                found.append(f"[o | some k in {keys}; some o in {rule}[{scoped.format(k='k')}]]")
+                found.append(f"{{o | some k in {keys}; some o in object.get({rule}, [{scoped.format(k='k')}], set())}}")
             else:
-                found.append(f"object.get({rule}, [{scoped.format(k='key')}], [])")
-        source = found[0] if len(found) == 1 else f"array.concat({', '.join(found)})"
+                found.append(f"object.get({rule}, [{scoped.format(k='key')}], set())")
+        source = found[0] if len(found) == 1 else f"({' | '.join(found)})"
         return [*pre, f"key := {key}", f"some {var} in {source}"]
 
-    def index(self, node: ir.Related, rule: str, by: str | None) -> None:
-        """The complete rule that groups the related objects by key, built once per query."""
-        if rule in self.indexes:
-            return
+    def index(self, node: ir.Related, rule: str, by: str | None) -> str:
+        """The rule that groups the related objects by key, built once per query; returns its name.
+
+        Relations that group the same objects by the same key share one rule.
+        """
         var = var_name(node.var)
         kinds = escape.rego_value([{"group": k.group, "kind": k.kind} for k in node.kinds])
         objects = f"common.objects_of({kinds})"
         if by is None and node.scope != "namespace":
-            self.indexes[rule] = f"{rule} := {objects}"
-            return
+            return self.define_index(rule, (objects,), lambda name: f"{name} := {objects}")
         lines = [f"some {var} in {objects}"]
         if by is None:
             lines.append(f"key := common.namespace({var})")
@@ -200,8 +204,19 @@ class RegoRenderer:
                 lines.append(self.join_key(node, by, name))
             if node.scope == "namespace":
                 lines.append(f"key := [common.namespace({var}), value_key]")
-        text = render("rego/index.rego.j2", rule=rule, var=var, lines=lines, comment=self.index_comment(node, by))
-        self.indexes[rule] = text.rstrip("\n")
+        comment = self.index_comment(node, by)
+        return self.define_index(
+            rule,
+            (var, comment, *lines),
+            lambda name: render("rego/index.rego.j2", rule=name, var=var, lines=lines, comment=comment).rstrip("\n"),
+        )
+
+    def define_index(self, rule: str, definition: tuple[str, ...], text: Callable[[str], str]) -> str:
+        """rule's text, unless an index of the same definition exists: then that one's name."""
+        if definition not in self.index_names:
+            self.index_names[definition] = rule
+            self.indexes[rule] = text(rule)
+        return self.index_names[definition]
 
     def join_values(self, node: ir.Related, name: str) -> list[str]:
         """Bind name to each of the related object's join values, through every [*]."""
@@ -291,6 +306,14 @@ def render_library(policy: ir.Policy) -> str:
 def render_common() -> str:
     """Helpers every hint library imports (data.lib.hint2policy.common)."""
     return render("rego/common.rego.j2", template_groups=template_groups())
+
+
+CHECK_PACKAGE = "hint2policy_check"
+
+
+def render_check() -> str:
+    """The package `hint2policy check` gives conftest: every hint's deny and warn, in one query."""
+    return render("rego/check.rego.j2", package=CHECK_PACKAGE)
 
 
 def render_conftest(policy: ir.Policy) -> str:

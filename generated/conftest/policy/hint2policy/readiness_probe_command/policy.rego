@@ -12,6 +12,8 @@ import data.lib.hint2policy.readiness_probe_command as hint
 
 _kinds := {{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}, {"group": "apps", "kind": "StatefulSet"}, {"group": "apps", "kind": "DaemonSet"}, {"group": "apps", "kind": "ReplicaSet"}, {"group": "batch", "kind": "Job"}, {"group": "batch", "kind": "CronJob"}}
 
+_kind_names := {"CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "StatefulSet"}
+
 _excluded_namespaces := ["kube-system", "istio-system"]
 
 # METADATA
@@ -20,6 +22,7 @@ _excluded_namespaces := ["kube-system", "istio-system"]
 warn contains result if {
 	some doc in common.documents
 	obj := doc.contents
+	obj.kind in _kind_names # a look at the name first: cheap, and most documents fail it
 	common.matches(obj, _kinds, _excluded_namespaces)
 	not common.exempt(obj, "readiness-probe-command")
 	some msg in hint.violations(obj)

@@ -58,6 +58,12 @@ api_group(obj) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
 	parts := split(get(obj, ["apiVersion"]), "/")
 }
 
+# named holds when obj's kind has the name of one of kinds, whatever their groups.
+named(obj, kinds) if {
+	some k in kinds
+	get(obj, ["kind"]) == k.kind
+}
+
 # matches holds when obj is of one of kinds and outside the excluded namespaces.
 matches(obj, kinds, excluded_namespaces) if {
 	{"group": api_group(obj), "kind": get(obj, ["kind"])} in kinds
@@ -119,6 +125,7 @@ documents := [{"path": null, "contents": input}] if not combined
 objects_of(kinds) := [o |
 	some d in documents
 	o := d.contents
+	named(o, kinds) # the kind's name first: cheap, and most documents fail it
 	{"group": api_group(o), "kind": get(o, ["kind"])} in kinds
 ] if {
 	combined

@@ -18,10 +18,10 @@ _check_1(subject) if not _check_2(subject)
 
 _check_2(subject) if {
 	key := common.host(common.get(subject, ["spec", "host"]), common.namespace(subject))
-	some v_wide in [o | some k in common.covering(key); some o in _related_1[k]]
+	some v_wide in {o | some k in common.covering(key); some o in object.get(_related_1, [k], set())}
+	_check_3(subject, v_wide)
 	not common.same(v_wide, subject)
 	common.exports_overlap(subject, v_wide)
-	_check_3(subject, v_wide)
 }
 
 _check_3(subject, v_wide) if {
@@ -64,15 +64,12 @@ _check_13(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "connectionPoo
 
 _check_14(subject) if common.get(subject, ["spec", "trafficPolicy", "connectionPool"]) == null
 
-# DestinationRule objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# DestinationRule objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_wide] |
+_related_1_sets[key] contains v_wide if {
 	some v_wide in common.objects_of([{"group": "networking.istio.io", "kind": "DestinationRule"}])
 	some value in common.values(common.get(v_wide, ["spec", "host"]))
 	key := common.host(value, common.namespace(v_wide))
-]
+}

@@ -37,9 +37,9 @@ _check_5(subject, params, v_port) if not _check_6(subject, params, v_port)
 
 _check_6(subject, params, v_port) if {
 	key := common.get(v_port, ["port"])
-	some v_other in object.get(_related_1, [key], [])
-	not common.same(v_other, subject)
+	some v_other in object.get(_related_1, [key], set())
 	_check_7(params, v_other, v_port)
+	not common.same(v_other, subject)
 }
 
 _check_7(params, v_other, v_port) if {
@@ -66,15 +66,12 @@ _check_12(v_port, v_q) if common.get(v_q, ["port"]) == common.get(v_port, ["port
 
 _check_13(v_q) if not common.get(v_q, ["protocol"]) in ["UDP", "SCTP"]
 
-# Service objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# Service objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_other] |
+_related_1_sets[key] contains v_other if {
 	some v_other in common.objects_of([{"group": "", "kind": "Service"}])
 	some item_1 in common.list(common.get(v_other, ["spec", "ports"]))
 	some key in common.values(common.get(item_1, ["port"]))
-]
+}

@@ -67,9 +67,9 @@ _check_11(subject, params) if {
 _check_12(subject, params) if not _check_13(subject, params)
 
 _check_13(subject, params) if {
-	some v_gateway in _related_1[common.namespace(subject)]
-	not common.same(v_gateway, subject)
+	some v_gateway in object.get(_related_1, [common.namespace(subject)], set())
 	_check_14(subject, params, v_gateway)
+	not common.same(v_gateway, subject)
 }
 
 _check_14(subject, params, v_gateway) if {
@@ -96,8 +96,8 @@ _check_20(subject, params, v_gateway) if not _check_21(subject, params, v_gatewa
 
 _check_21(subject, params, v_gateway) if {
 	some v_allow in _related_2
-	not common.same(v_allow, subject)
 	_check_22(params, v_allow, v_gateway)
+	not common.same(v_allow, subject)
 }
 
 _check_22(params, v_allow, v_gateway) if {
@@ -167,8 +167,8 @@ _check_39(subject, params) if not _check_40(subject, params)
 
 _check_40(subject, params) if {
 	some v_meshgateway in _related_3
-	not common.same(v_meshgateway, subject)
 	_check_41(subject, params, v_meshgateway)
+	not common.same(v_meshgateway, subject)
 }
 
 _check_41(subject, params, v_meshgateway) if {
@@ -194,9 +194,9 @@ _check_46(params, v_meshgateway) if common.get(v_meshgateway, ["spec", "template
 _check_47(subject, params, v_meshgateway) if not _check_48(subject, params, v_meshgateway)
 
 _check_48(subject, params, v_meshgateway) if {
-	some v_meshallow in _related_4
-	not common.same(v_meshallow, subject)
+	some v_meshallow in _related_2
 	_check_49(params, v_meshallow, v_meshgateway)
+	not common.same(v_meshallow, subject)
 }
 
 _check_49(params, v_meshallow, v_meshgateway) if {
@@ -256,20 +256,15 @@ _check_62(v_meshallow, v_meshgateway, v_mkey) if common.get(v_meshgateway, ["met
 
 _check_63(v_meshallow, v_meshgateway, v_mkey) if common.get(v_meshgateway, ["spec", "template", "metadata", "labels", v_mkey]) == common.get(v_meshallow, ["spec", "selector", "matchLabels", v_mkey])
 
-# Pod, Deployment objects, by namespace: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# Pod, Deployment objects, by namespace: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_gateway] |
+_related_1_sets[key] contains v_gateway if {
 	some v_gateway in common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
 	key := common.namespace(v_gateway)
-]
+}
 
 _related_2 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])
 
 _related_3 := common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
-
-_related_4 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])

@@ -62,9 +62,9 @@ _check_12(subject) if {
 	part_1 := common.get(subject, ["metadata", "name"])
 	is_string(part_1)
 	key := concat("", [part_1])
-	some v_own in object.get(_related_1, [key], [])
-	not common.same(v_own, subject)
+	some v_own in object.get(_related_1, [key], set())
 	_check_13(v_own)
+	not common.same(v_own, subject)
 }
 
 _check_13(v_own) if {
@@ -99,8 +99,8 @@ _check_21(v_own) if common.get(v_own, ["spec", "action"]) == "ALLOW"
 
 _check_22(subject, params) if {
 	some v_root in _related_2
-	not common.same(v_root, subject)
 	_check_23(params, v_root)
+	not common.same(v_root, subject)
 }
 
 _check_23(params, v_root) if {
@@ -136,16 +136,13 @@ _check_31(v_root) if common.get(v_root, ["spec", "action"]) == null
 
 _check_32(v_root) if common.get(v_root, ["spec", "action"]) == "ALLOW"
 
-# AuthorizationPolicy objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# AuthorizationPolicy objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_own] |
+_related_1_sets[key] contains v_own if {
 	some v_own in common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])
 	some key in common.values(common.get(v_own, ["metadata", "namespace"]))
-]
+}
 
 _related_2 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])

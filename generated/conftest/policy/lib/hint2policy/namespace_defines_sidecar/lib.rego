@@ -45,9 +45,9 @@ _check_8(subject, params) if {
 	part_1 := common.get(subject, ["metadata", "name"])
 	is_string(part_1)
 	key := concat("", [part_1])
-	some v_own in object.get(_related_1, [key], [])
-	not common.same(v_own, subject)
+	some v_own in object.get(_related_1, [key], set())
 	_check_9(params, v_own)
+	not common.same(v_own, subject)
 }
 
 _check_9(params, v_own) if {
@@ -82,8 +82,8 @@ _check_14(params, v_host) if {
 
 _check_15(subject, params) if {
 	some v_root in _related_2
-	not common.same(v_root, subject)
 	_check_16(params, v_root)
+	not common.same(v_root, subject)
 }
 
 _check_16(params, v_root) if {
@@ -122,16 +122,13 @@ _check_23(params, v_host) if {
 	common.regex_match(params.importAllHosts, v_host)
 }
 
-# Sidecar objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# Sidecar objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_own] |
+_related_1_sets[key] contains v_own if {
 	some v_own in common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
 	some key in common.values(common.get(v_own, ["metadata", "namespace"]))
-]
+}
 
 _related_2 := common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])

@@ -23,10 +23,10 @@ _check_1(subject, params, v_p) if not _check_2(subject, params, v_p)
 
 _check_2(subject, params, v_p) if {
 	key := common.get(v_p, ["number"])
-	some v_other in object.get(_related_1, [key], [])
+	some v_other in object.get(_related_1, [key], set())
+	_check_3(subject, params, v_other, v_p)
 	not common.same(v_other, subject)
 	common.exports_overlap(subject, v_other)
-	_check_3(subject, params, v_other, v_p)
 }
 
 _check_3(subject, params, v_other, v_p) if {
@@ -128,15 +128,12 @@ _check_26(v_p, v_q) if common.get(v_q, ["protocol"]) != common.get(v_p, ["protoc
 
 _check_27(params, v_p) if not common.get(v_p, ["protocol"]) in params.sharedPortProtocols
 
-# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_other] |
+_related_1_sets[key] contains v_other if {
 	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
 	some item_1 in common.list(common.get(v_other, ["spec", "ports"]))
 	some key in common.values(common.get(item_1, ["number"]))
-]
+}

@@ -30,10 +30,10 @@ _check_4(subject, v_host) if not _check_5(subject, v_host)
 
 _check_5(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
-	some v_entry in object.get(_related_1, [key], [])
+	some v_entry in object.get(_related_1, [key], set())
+	_check_6(subject, v_entry)
 	not common.same(v_entry, subject)
 	common.exports_overlap(subject, v_entry)
-	_check_6(subject, v_entry)
 }
 
 _check_6(subject, v_entry) if common.get(v_entry, ["metadata", "namespace"]) != common.get(subject, ["metadata", "namespace"])
@@ -69,10 +69,10 @@ _check_13(subject, v_host) if not _check_14(subject, v_host)
 
 _check_14(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
-	some v_route in object.get(_related_2, [key], [])
+	some v_route in object.get(_related_2, [key], set())
+	_check_15(subject, v_route)
 	not common.same(v_route, subject)
 	common.exports_overlap(subject, v_route)
-	_check_15(subject, v_route)
 }
 
 _check_15(subject, v_route) if {
@@ -103,28 +103,22 @@ _check_20(v_route) if {
 
 _check_21(v_routegateway) if v_routegateway == "mesh"
 
-# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_entry] |
+_related_1_sets[key] contains v_entry if {
 	some v_entry in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
 	some value in common.values(common.get(v_entry, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_entry))
-]
-
-# VirtualService objects, by value: a complete rule, so every engine builds it once per query.
-_related_2 := {key: objects |
-	some row in _related_2_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_2_rows; r[0] == key]
 }
 
-_related_2_rows := [[key, v_route] |
+# VirtualService objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_2 := {key: objects | some key, objects in _related_2_sets}
+
+_related_2_sets[key] contains v_route if {
 	some v_route in common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
 	some value in common.values(common.get(v_route, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_route))
-]
+}

@@ -19,33 +19,27 @@ _check_1(subject, v_host) if not _check_2(subject, v_host)
 
 _check_2(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
-	some v_other in array.concat([o | some k in common.covering(key); some o in _related_1[k]], object.get(_related_1_covered, [key], []))
+	some v_other in ({o | some k in common.covering(key); some o in object.get(_related_1, [k], set())} | object.get(_related_1_covered, [key], set()))
 	not common.same(v_other, subject)
 	common.exports_overlap(subject, v_other)
 }
 
-# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_other] |
+_related_1_sets[key] contains v_other if {
 	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
 	some value in common.values(common.get(v_other, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_other))
-]
-
-# ServiceEntry objects, by the wildcard hosts that cover them: a complete rule, so every engine builds it once per query.
-_related_1_covered := {key: objects |
-	some row in _related_1_covered_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_covered_rows; r[0] == key]
 }
 
-_related_1_covered_rows := [[key, v_other] |
+# ServiceEntry objects, by the wildcard hosts that cover them: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1_covered := {key: objects | some key, objects in _related_1_covered_sets}
+
+_related_1_covered_sets[key] contains v_other if {
 	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
 	some value in common.values(common.get(v_other, ["spec", "hosts"]))
 	some key in common.covering(common.host(value, common.namespace(v_other)))
-]
+}

@@ -29,9 +29,9 @@ _check_3(subject) if {
 _check_4(subject) if not _check_5(subject)
 
 _check_5(subject) if {
-	some v_workload in _related_1[common.namespace(subject)]
-	not common.same(v_workload, subject)
+	some v_workload in object.get(_related_1, [common.namespace(subject)], set())
 	_check_6(subject, v_workload)
+	not common.same(v_workload, subject)
 }
 
 _check_6(subject, v_workload) if {
@@ -61,9 +61,9 @@ _check_11(subject, v_key, v_workload) if common.get(v_workload, ["metadata", "la
 _check_12(subject, v_key, v_workload) if common.get(v_workload, ["spec", "template", "metadata", "labels", v_key]) == common.get(subject, ["spec", "workloadSelector", "labels", v_key])
 
 _check_13(subject, v_workload) if {
-	some v_other in _related_2[common.namespace(subject)]
-	not common.same(v_other, subject)
+	some v_other in object.get(_related_2, [common.namespace(subject)], set())
 	_check_14(v_other, v_workload)
+	not common.same(v_other, subject)
 }
 
 _check_14(v_other, v_workload) if {
@@ -98,26 +98,20 @@ _check_20(v_other, v_otherkey, v_workload) if common.get(v_workload, ["metadata"
 
 _check_21(v_other, v_otherkey, v_workload) if common.get(v_workload, ["spec", "template", "metadata", "labels", v_otherkey]) == common.get(v_other, ["spec", "workloadSelector", "labels", v_otherkey])
 
-# Pod, Deployment objects, by namespace: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# Pod, Deployment objects, by namespace: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_workload] |
+_related_1_sets[key] contains v_workload if {
 	some v_workload in common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
 	key := common.namespace(v_workload)
-]
-
-# Sidecar objects, by namespace: a complete rule, so every engine builds it once per query.
-_related_2 := {key: objects |
-	some row in _related_2_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_2_rows; r[0] == key]
 }
 
-_related_2_rows := [[key, v_other] |
+# Sidecar objects, by namespace: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_2 := {key: objects | some key, objects in _related_2_sets}
+
+_related_2_sets[key] contains v_other if {
 	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
 	key := common.namespace(v_other)
-]
+}

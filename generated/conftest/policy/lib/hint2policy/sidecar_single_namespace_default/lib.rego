@@ -23,21 +23,18 @@ _check_2(subject) if common.get(subject, ["spec", "workloadSelector"]) != null
 _check_3(subject) if not _check_4(subject)
 
 _check_4(subject) if {
-	some v_other in _related_1[common.namespace(subject)]
-	not common.same(v_other, subject)
+	some v_other in object.get(_related_1, [common.namespace(subject)], set())
 	_check_5(v_other)
+	not common.same(v_other, subject)
 }
 
 _check_5(v_other) if common.get(v_other, ["spec", "workloadSelector"]) == null
 
-# Sidecar objects, by namespace: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# Sidecar objects, by namespace: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_other] |
+_related_1_sets[key] contains v_other if {
 	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
 	key := common.namespace(v_other)
-]
+}

@@ -50,9 +50,9 @@ _check_7(v_d) if common.get(v_d, ["destination", "subset"]) == ""
 
 _check_8(subject, v_d) if {
 	key := common.host(common.get(v_d, ["destination", "host"]), common.namespace(subject))
-	some v_dr in object.get(_related_1, [key], [])
-	not common.same(v_dr, subject)
+	some v_dr in object.get(_related_1, [key], set())
 	_check_9(subject, v_d, v_dr)
+	not common.same(v_dr, subject)
 }
 
 _check_9(subject, v_d, v_dr) if {
@@ -117,9 +117,9 @@ _check_24(v_r) if common.get(v_r, ["mirror", "subset"]) == ""
 
 _check_25(subject, v_r) if {
 	key := common.host(common.get(v_r, ["mirror", "host"]), common.namespace(subject))
-	some v_dr in object.get(_related_2, [key], [])
-	not common.same(v_dr, subject)
+	some v_dr in object.get(_related_1, [key], set())
 	_check_26(subject, v_dr, v_r)
+	not common.same(v_dr, subject)
 }
 
 _check_26(subject, v_dr, v_r) if {
@@ -190,9 +190,9 @@ _check_42(v_m) if common.get(v_m, ["destination", "subset"]) == ""
 
 _check_43(subject, v_m) if {
 	key := common.host(common.get(v_m, ["destination", "host"]), common.namespace(subject))
-	some v_dr in object.get(_related_3, [key], [])
-	not common.same(v_dr, subject)
+	some v_dr in object.get(_related_1, [key], set())
 	_check_44(subject, v_dr, v_m)
+	not common.same(v_dr, subject)
 }
 
 _check_44(subject, v_dr, v_m) if {
@@ -269,9 +269,9 @@ _check_61(v_d) if common.get(v_d, ["destination", "subset"]) == ""
 
 _check_62(subject, v_d) if {
 	key := common.host(common.get(v_d, ["destination", "host"]), common.namespace(subject))
-	some v_dr in object.get(_related_1, [key], [])
-	not common.same(v_dr, subject)
+	some v_dr in object.get(_related_1, [key], set())
 	_check_63(subject, v_d, v_dr)
+	not common.same(v_dr, subject)
 }
 
 _check_63(subject, v_d, v_dr) if {
@@ -348,9 +348,9 @@ _check_80(v_d) if common.get(v_d, ["destination", "subset"]) == ""
 
 _check_81(subject, v_d) if {
 	key := common.host(common.get(v_d, ["destination", "host"]), common.namespace(subject))
-	some v_dr in object.get(_related_1, [key], [])
-	not common.same(v_dr, subject)
+	some v_dr in object.get(_related_1, [key], set())
 	_check_82(subject, v_d, v_dr)
+	not common.same(v_dr, subject)
 }
 
 _check_82(subject, v_d, v_dr) if {
@@ -403,41 +403,12 @@ _check_93(v_d, v_dr) if {
 
 _check_94(v_d, v_s) if common.get(v_s, ["name"]) == common.get(v_d, ["destination", "subset"])
 
-# DestinationRule objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# DestinationRule objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_dr] |
+_related_1_sets[key] contains v_dr if {
 	some v_dr in common.objects_of([{"group": "networking.istio.io", "kind": "DestinationRule"}])
 	some value in common.values(common.get(v_dr, ["spec", "host"]))
 	key := common.host(value, common.namespace(v_dr))
-]
-
-# DestinationRule objects, by value: a complete rule, so every engine builds it once per query.
-_related_2 := {key: objects |
-	some row in _related_2_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_2_rows; r[0] == key]
 }
-
-_related_2_rows := [[key, v_dr] |
-	some v_dr in common.objects_of([{"group": "networking.istio.io", "kind": "DestinationRule"}])
-	some value in common.values(common.get(v_dr, ["spec", "host"]))
-	key := common.host(value, common.namespace(v_dr))
-]
-
-# DestinationRule objects, by value: a complete rule, so every engine builds it once per query.
-_related_3 := {key: objects |
-	some row in _related_3_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_3_rows; r[0] == key]
-}
-
-_related_3_rows := [[key, v_dr] |
-	some v_dr in common.objects_of([{"group": "networking.istio.io", "kind": "DestinationRule"}])
-	some value in common.values(common.get(v_dr, ["spec", "host"]))
-	key := common.host(value, common.namespace(v_dr))
-]

@@ -42,10 +42,10 @@ _check_6(subject, v_host) if not _check_7(subject, v_host)
 
 _check_7(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
-	some v_other in object.get(_related_1, [key], [])
+	some v_other in object.get(_related_1, [key], set())
+	_check_8(v_other)
 	not common.same(v_other, subject)
 	common.exports_overlap(subject, v_other)
-	_check_8(v_other)
 }
 
 _check_8(v_other) if _check_9(v_other)
@@ -69,15 +69,12 @@ _check_11(v_other) if {
 
 _check_12(v_ogw) if v_ogw == "mesh"
 
-# VirtualService objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# VirtualService objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_other] |
+_related_1_sets[key] contains v_other if {
 	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
 	some value in common.values(common.get(v_other, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_other))
-]
+}

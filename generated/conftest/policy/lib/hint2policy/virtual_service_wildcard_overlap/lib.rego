@@ -19,10 +19,10 @@ _check_1(subject, v_host) if not _check_2(subject, v_host)
 
 _check_2(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
-	some v_wide in [o | some k in common.covering(key); some o in _related_1[k]]
+	some v_wide in {o | some k in common.covering(key); some o in object.get(_related_1, [k], set())}
+	_check_3(subject, v_wide)
 	not common.same(v_wide, subject)
 	common.exports_overlap(subject, v_wide)
-	_check_3(subject, v_wide)
 }
 
 _check_3(subject, v_wide) if _check_4(subject, v_wide)
@@ -126,15 +126,12 @@ _check_26(v_gw, v_wgw) if v_wgw == v_gw
 
 _check_27(subject, v_wide) if common.get(v_wide, ["metadata", "namespace"]) == common.get(subject, ["metadata", "namespace"])
 
-# VirtualService objects, by value: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# VirtualService objects, by value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_wide] |
+_related_1_sets[key] contains v_wide if {
 	some v_wide in common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
 	some value in common.values(common.get(v_wide, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_wide))
-]
+}

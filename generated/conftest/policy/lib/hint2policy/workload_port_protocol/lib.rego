@@ -23,9 +23,9 @@ _check_2(subject) if common.get(subject, ["metadata", "namespace"]) in ["kube-sy
 _check_3(subject) if not _check_4(subject)
 
 _check_4(subject) if {
-	some v_s1 in _related_1[common.namespace(subject)]
-	not common.same(v_s1, subject)
+	some v_s1 in object.get(_related_1, [common.namespace(subject)], set())
 	_check_5(subject, v_s1)
+	not common.same(v_s1, subject)
 }
 
 _check_5(subject, v_s1) if {
@@ -55,9 +55,9 @@ _check_9(subject, v_s1) if {
 
 _check_10(subject, v_p, v_s1) if {
 	key := common.get(v_p, ["port"])
-	some v_s2 in object.get(_related_2, [[common.namespace(subject), key]], [])
-	not common.same(v_s2, subject)
+	some v_s2 in object.get(_related_2, [[common.namespace(subject), key]], set())
 	_check_11(subject, v_p, v_s1, v_s2)
+	not common.same(v_s2, subject)
 }
 
 _check_11(subject, v_p, v_s1, v_s2) if {
@@ -168,28 +168,22 @@ _check_36(v_q) if {
 	common.regex_match(`(?i)^(tcp|tls|https|mongo|mysql|redis)(-|$)`, value)
 }
 
-# Service objects, by namespace: a complete rule, so every engine builds it once per query.
-_related_1 := {key: objects |
-	some row in _related_1_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_1_rows; r[0] == key]
-}
+# Service objects, by namespace: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_1 := {key: objects | some key, objects in _related_1_sets}
 
-_related_1_rows := [[key, v_s1] |
+_related_1_sets[key] contains v_s1 if {
 	some v_s1 in common.objects_of([{"group": "", "kind": "Service"}])
 	key := common.namespace(v_s1)
-]
-
-# Service objects, by namespace and value: a complete rule, so every engine builds it once per query.
-_related_2 := {key: objects |
-	some row in _related_2_rows
-	key := row[0]
-	objects := [r[1] | some r in _related_2_rows; r[0] == key]
 }
 
-_related_2_rows := [[key, v_s2] |
+# Service objects, by namespace and value: a complete rule, so every engine builds it once per query, from
+# a multi-value rule, so in time linear in the objects.
+_related_2 := {key: objects | some key, objects in _related_2_sets}
+
+_related_2_sets[key] contains v_s2 if {
 	some v_s2 in common.objects_of([{"group": "", "kind": "Service"}])
 	some item_1 in common.list(common.get(v_s2, ["spec", "ports"]))
 	some value_key in common.values(common.get(item_1, ["port"]))
 	key := [common.namespace(v_s2), value_key]
-]
+}
