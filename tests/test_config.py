@@ -198,7 +198,12 @@ INVALID_CASES = {
     "bad-regex.yaml": (
         6,
         "overrides.service-port-names.parameters.protocolPattern",
-        "invalid RE2 regular expression '^(http|grpc': missing )",
+        "regular expression '^(http|grpc' is not a valid RE2 regular expression: missing )",
+    ),
+    "surrogate-regex.yaml": (
+        6,
+        "overrides.service-port-names.parameters.protocolPattern",
+        "regular expression '^http\\ud800$' is not a valid RE2 regular expression: it holds a lone surrogate",
     ),
     "disables-everything.yaml": (7, "hints.disable", "this configuration disables all 51 enforced hints"),
     "override-of-disabled.yaml": (

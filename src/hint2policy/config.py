@@ -24,16 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import re2
 from jsonschema.exceptions import best_match
 
 from hint2policy.catalog import Hint, Note
 from hint2policy.compile import ir
-from hint2policy.compile.regex import unportable
+from hint2policy.compile.regex import problem as regex_problem
 from hint2policy.errors import Hint2PolicyError, _display
 from hint2policy.kube import CLUSTER_SCOPED
 from hint2policy.load.yamlpos import FieldPath, Located, YamlError, load_located
-from hint2policy.validate import _deepest, _error_path, _message, format_field, schema_validator, shipped_schema
+from hint2policy.validate import deepest, error_path, format_field, message, schema_validator, shipped_schema
 
 CONFIG_NAME = "hint2policy.yaml"
 API_VERSION = "hint2policy.io/v1alpha1"
@@ -97,8 +96,8 @@ def _validate(file: Path, located: Located) -> None:
     """The schema's most relevant complaint, then values JSON cannot hold (dates, infinities)."""
     errors = list(_validator().iter_errors(located.value))
     if errors:
-        error = _deepest(best_match(errors))
-        path = _error_path(error)
+        error = deepest(best_match(errors))
+        path = error_path(error)
         raise ConfigError(file, located.line_of(path), _field(path), _schema_message(error, path))
     for path, value in _leaves(located.value, ()):
         problem = _not_json(value)
@@ -115,7 +114,7 @@ def _schema_message(error: jsonschema.ValidationError, path: FieldPath) -> str:
         return "an override changes at least one of action, severity, parameters, excludeNamespaces"
     if error.instance == ALL and "disable" in path:
         return "'*' is for enable lists: to enforce only a few hints, list them in enable instead"
-    return _message(error)
+    return message(error)
 
 
 def _leaves(value: Any, path: FieldPath) -> Iterable[tuple[FieldPath, Any]]:
@@ -298,15 +297,9 @@ class Config:
                 error = best_match(errors)
                 path = (*base, name, *error.absolute_path)
                 raise self.error(path, f"not a valid {name}: {error.message}")
-            if name in regexes:
-                try:
-                    re2.compile(value)
-                except re2.error as exc:
-                    reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-                    raise self.error((*base, name), f"invalid RE2 regular expression {value!r}: {reason}") from None
-                problem = unportable(value)
-                if problem:
-                    raise self.error((*base, name), f"regular expression {value!r} {problem}")
+            problem = regex_problem(value) if name in regexes else None
+            if problem:
+                raise self.error((*base, name), f"regular expression {value!r} {problem}")
         return tuple(
             replace(p, default=copy.deepcopy(values[p.name])) if p.name in values else p for p in policy.parameters
         )

@@ -51,12 +51,13 @@ def validate_spec(file: Path, located: Located) -> None:
     errors = list(_validator().iter_errors(located.value))
     if not errors:
         return
-    error = _deepest(best_match(errors))
-    path = _error_path(error)
-    raise SpecError(file, located.line_of(path), format_field(path), _message(error))
+    error = deepest(best_match(errors))
+    path = error_path(error)
+    raise SpecError(file, located.line_of(path), format_field(path), message(error))
 
 
-def _deepest(error: ValidationError) -> ValidationError:
+def deepest(error: ValidationError) -> ValidationError:
+    """The most specific error under error (config.py reads schema errors the same way)."""
     # oneOf/anyOf report "not valid under any": the branch closest to the value says why.
     while error.context:
         error = best_match(error.context)
@@ -66,7 +67,8 @@ def _deepest(error: ValidationError) -> ValidationError:
 _UNEXPECTED = re.compile(r"\('([^']+)' (?:was|were) unexpected\)")
 
 
-def _error_path(error: ValidationError) -> FieldPath:
+def error_path(error: ValidationError) -> FieldPath:
+    """The field error is about: an unexpected property names itself, not its parent."""
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
         found = _UNEXPECTED.search(error.message)
@@ -75,7 +77,8 @@ def _error_path(error: ValidationError) -> FieldPath:
     return path
 
 
-def _message(error: ValidationError) -> str:
+def message(error: ValidationError) -> str:
+    """The one-line reason for error, in the words of a spec or config author."""
     if error.validator == "additionalProperties":
         found = _UNEXPECTED.search(error.message)
         if found:

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import re2
 
 from hint2policy.compile import ir
 from hint2policy.compile.paths import PathSyntaxError, parse_message, parse_path
-from hint2policy.compile.regex import unportable
+from hint2policy.compile.regex import problem as regex_problem
 from hint2policy.compile.workloads import WORKLOAD_KINDS
 from hint2policy.errors import SpecError
 from hint2policy.kube import CLUSTER_SCOPED
@@ -211,11 +210,7 @@ class _Compiler:
         return ir.Ref(None, ("kind",) if part.name == "kind" else ("metadata", part.name))
 
     def check_regex(self, pattern: str, path: FieldPath) -> None:
-        try:
-            re2.compile(pattern)
-        except re2.error as exc:
-            raise self.error(path, f"invalid RE2 regular expression {pattern!r}: {exc}") from None
-        problem = unportable(pattern)
+        problem = regex_problem(pattern)
         if problem:
             raise self.error(path, f"regular expression {pattern!r} {problem}")
 

@@ -40,17 +40,18 @@ def yaml_str(text: str) -> str:
 
 
 def cel_str(text: str) -> str:
-    """A CEL double-quoted string literal, safe from Kyverno's {{ }} variable substitution.
+    """A CEL double-quoted string literal, safe from Kyverno's variable substitution.
 
-    Kyverno substitutes {{ ... }} in every string of a rule, CEL included, so a
-    brace is written as the CEL escape \\u007b and never reaches Kyverno as "{{".
+    Kyverno substitutes {{ ... }} and $( ... ) in every string of a rule, CEL
+    included, so a brace and the dollar sign of "$(" are written as the CEL
+    escapes \\u007b and \\u0024 and never reach Kyverno as "{{" or "$(".
     """
-    return _quote(str(text), "\\U{:08x}").replace("{", "\\u007b")
+    return _quote(str(text), "\\U{:08x}").replace("{", "\\u007b").replace("$(", "\\u0024(")
 
 
 def kyverno_text(text: str) -> str:
-    """Plain text in a Kyverno rule (a static message): {{ escaped as Kyverno documents."""
-    return str(text).replace("{{", "\\{{")
+    """Plain text in a Kyverno rule (a static message): {{ and $( escaped as Kyverno reads them."""
+    return str(text).replace("{{", "\\{{").replace("$(", "\\$(")
 
 
 def rego_str(text: str) -> str:
