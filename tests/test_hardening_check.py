@@ -320,13 +320,8 @@ def test_embedded_and_conftest_agree_on_wrong_types(engines, cli, tmp_path_facto
     assert identities(embedded) == identities(conftest)
 
 
-KYVERNO_TYPES = pytest.mark.xfail(
-    strict=True, reason="Kyverno errors on typed-fields (wrong-types.yaml): see /work/hardening-results.md"
-)
-
-
 @pytest.mark.engines
-@pytest.mark.parametrize("engine", ["conftest", "gatekeeper", pytest.param("kyverno", marks=KYVERNO_TYPES)])
+@pytest.mark.parametrize("engine", ["conftest", "gatekeeper", "kyverno"])
 def test_cli_engines_agree_with_embedded_on_the_hostile_corpus(engines, corpus_report, engine: str) -> None:
     _, embedded, _ = corpus_report
     code, report, stderr = check(HOSTILE, "--engine", engine)

@@ -7,6 +7,8 @@ iterations, as the Rego library does.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from hint2policy.compile import ir
 from hint2policy.compile.workloads import template_groups
 from hint2policy.render import escape, exemption
@@ -14,6 +16,7 @@ from hint2policy.render import escape, exemption
 _COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _STRING_METHOD = {"startsWith": "startsWith", "endsWith": "endsWith", "contains": "contains"}
 _LENGTH = {"lengthEq": "==", "lengthGt": ">", "lengthGte": ">=", "lengthLt": "<", "lengthLte": "<="}
+SUBJECT = "subject"
 _NUMBER = "(type({x}) == int || type({x}) == uint || type({x}) == double)"
 _SIZED = "(type({x}) == string || type({x}) == list || type({x}) == map)"
 
@@ -29,16 +32,26 @@ class CelRenderer:
         self.policy = policy
         self.subject_segments = subject_segments
         self.params = {p.name: p.default for p in policy.parameters}
+        self.listed = {r.var for r in policy.relations}
 
     # -- expressions ------------------------------------------------------------------
 
     def ref(self, ref: ir.Ref) -> str:
-        """The value at ref, or null where a step is missing."""
+        """The value at ref, or null where a step is missing or goes through a non-map."""
+        if ref.var in self.listed:
+            return at_object(var_name(ref.var), ref.segments)
         if ref.var:
-            base, segments = var_name(ref.var), ref.segments
-        else:
-            base, segments = "object", self.subject_segments + ref.segments
-        return self.at(base, list(segments))
+            return at(var_name(ref.var), ref.segments)
+        if self.subject_segments:
+            return at(SUBJECT, ref.segments)
+        return at_object("object", ref.segments)
+
+    def bind_subject(self, expr: str, boolean: bool) -> str:
+        """expr with the subject (a pod template's spec) read once, as SUBJECT, where it is not the object."""
+        if not self.subject_segments:
+            return expr
+        subject = f"[{at_object('object', self.subject_segments)}]"
+        return f"{subject}.exists({SUBJECT}, {expr})" if boolean else f"{subject}.map({SUBJECT}, {expr})[0]"
 
     def operand(self, operand: ir.Operand | None) -> str:
         assert operand is not None
@@ -77,13 +90,7 @@ class CelRenderer:
         }
         if op in simple:
             return f"({simple[op]})"
-        if op == "matches":
-            return f"(type({x}) == string && {x}.matches({v}))"
-        if op in _STRING_METHOD:
-            return f"(type({x}) == string && {x}.{_STRING_METHOD[op]}({v}))"
-        if op in _COMPARE:
-            return f"({_NUMBER.format(x=x)} && double({x}) {_COMPARE[op]} double({v}))"
-        return f"({_SIZED.format(x=x)} && size({x}) {_LENGTH[op]} {v})"
+        return let(x, lambda x: typed_predicate(op, x, v), "x")
 
     def all_of(self, node: ir.AllOf) -> str:
         return "(" + " && ".join(self.expr(item) for item in node.items) + ")"
@@ -127,7 +134,7 @@ class CelRenderer:
             f"object.kind == {escape.cel_str(kind.kind)}",
             group,
             f"{namespace(var)} == {namespace('object')}",
-            f"{var}.metadata.name == object.metadata.name",
+            f"{at_object(var, ('metadata', 'name'))} == {at_object('object', ('metadata', 'name'))}",
         ]
         return f"!({' && '.join(same)})"
 
@@ -135,52 +142,52 @@ class CelRenderer:
         key = self.operand(join.key)
         if join.hosts:
             key = host(key, namespace("object"))
-        exists = self.values_exist(join, var, var, list(join.values.segments), key)
-        # a field may be missing; a literal or a parameter never is (and CEL refuses "x" != null)
-        return f"({key} != null && {exists})" if isinstance(join.key, ir.Ref | ir.Format) else f"({exists})"
+
+        def exists(k: str) -> str:
+            found = self.values_exist(join, var, var, list(join.values.segments), k)
+            # a field may be missing; a literal or a parameter never is (and CEL refuses "x" != null)
+            return f"({k} != null && {found})" if isinstance(join.key, ir.Ref | ir.Format) else f"({found})"
+
+        return let(key, exists, "key")
 
     def values_exist(self, join: ir.Join, var: str, base: str, segments: list, key: str, depth: int = 1) -> str:
         """Some value at segments from base (through every [*]) matches key."""
         cut = next((i for i, s in enumerate(segments) if isinstance(s, ir.Every)), None)
         if cut is not None:
-            item, items = f"item_{depth}", self.at(base, segments[:cut])
+            item, items = f"item_{depth}", at(base, segments[:cut])
             inner = self.values_exist(join, var, item, segments[cut + 1 :], key, depth + 1)
-            return f"(type({items}) == list ? {items} : []).exists({item}, {inner})"
-        values = self.at(base, segments)
-        value = host("value", namespace(var)) if join.hosts else "value"
-        matched = {
-            "equals": f"{value} == {key}",
-            "covers": covers(value, key),
-            "coveredBy": covers(key, value),
-            "overlaps": f"({covers(value, key)} || {covers(key, value)})",
-        }[join.match]
-        listed = f"(type({values}) == list ? {values} : ({values} == null ? [] : [{values}]))"
-        return f"{listed}.exists(value, value != null && {matched})"
+            return f"{as_list(items)}.exists({item}, {inner})"
+        values = at_object(base, segments) if base == var else at(base, segments)
 
-    def at(self, base: str, segments: list) -> str:
-        """The value at segments from base, or null where a step is missing."""
-        if not segments:
-            return base
-        steps = [var_name(s.var) if isinstance(s, ir.VarKey) else escape.cel_str(s) for s in segments]
-        return base + "".join(f"[?{step}]" for step in steps) + ".orValue(null)"
+        def matched(value: str) -> str:
+            return {
+                "equals": f"{value} == {key}",
+                "covers": covers(value, key),
+                "coveredBy": covers(key, value),
+                "overlaps": f"({covers(value, key)} || {covers(key, value)})",
+            }[join.match]
+
+        found = let(host("value", namespace(var)), matched, "host") if join.hosts else matched("value")
+        listed = let(values, lambda v: f"(type({v}) == list ? {v} : ({v} == null ? [] : [{v}]))", "values", False)
+        return f"{listed}.exists(value, value != null && {found})"
 
     def source(self, node: ir.Quantifier) -> str:
         x = self.ref(node.source)
         if node.keys:
-            return f"(type({x}) == map ? {x} : {{}})"
-        return f"(type({x}) == list ? {x} : [])"
+            return let(x, lambda m: f"(type({m}) == map ? {m} : {{}})", "keys", False)
+        return as_list(x)
 
     # -- message ----------------------------------------------------------------------
 
     def text(self, x: str) -> str:
-        return f'(type({x}) == string ? {x} : ({x} == null ? "" : string({x})))'
+        return let(x, lambda t: f'(type({t}) == string ? {t} : ({t} == null ? "" : string({t})))', "text", False)
 
     def message_part(self, part: ir.MessagePart) -> str:
         if isinstance(part, str):
             return escape.cel_str(part)
         if isinstance(part, ir.Builtin):
             path = ("kind",) if part.name == "kind" else ("metadata", part.name)
-            return self.text(self.at("object", list(path)))
+            return self.text(at_object("object", path))
         return self.text(self.ref(part))
 
     def message(self) -> str:
@@ -194,12 +201,79 @@ class CelRenderer:
         return text
 
 
+def typed_predicate(op: str, x: str, v: str) -> str:
+    """A predicate that reads x more than once: x must be a plain name (see let)."""
+    if op == "matches":
+        return f"(type({x}) == string && {x}.matches({v}))"
+    if op in _STRING_METHOD:
+        return f"(type({x}) == string && {x}.{_STRING_METHOD[op]}({v}))"
+    if op in _COMPARE:
+        return f"({_NUMBER.format(x=x)} && double({x}) {_COMPARE[op]} double({v}))"
+    return f"({_SIZED.format(x=x)} && size({x}) {_LENGTH[op]} {v})"
+
+
+def let(value: str, body: Callable[[str], str], name: str, boolean: bool = True) -> str:
+    """body(name) with value read once as name: CEL has no let, so a one-item list binds it.
+
+    A guarded path is long, and reading it again for every use would multiply the text and the work
+    of compiling it (which Kyverno's CLI does per resource). A plain name is used as it is.
+    """
+    if value.isidentifier():
+        return body(value)
+    return f"[{value}].exists({name}, {body(name)})" if boolean else f"[{value}].map({name}, {body(name)})[0]"
+
+
+def as_list(x: str) -> str:
+    """x where it is a list, else the empty list."""
+    return let(x, lambda v: f"(type({v}) == list ? {v} : [])", "items", False)
+
+
 def list_name(relation: int, kind: int) -> str:
     return f"related_{relation}_{kind}"
 
 
+# -- paths ----------------------------------------------------------------------------------
+#
+# Indexing a list or a scalar with a string is an error in CEL, and an error fails Kyverno's whole
+# rule, where Rego reads the path as undefined. So every step into a value not known to be a map is
+# guarded: a missing step, or one through a non-map, gives the default (null: Rego's undefined).
+# A guard reads the path up to the value it guards; two guarded steps are conditions re-reading
+# their prefix, and each step past them is bound with .map over a one-item list, so the text stays
+# linear in the path's length. (optFlatMap would do, but its macro copies its target: chained, the
+# expression doubles per step. cel.bind is not in the CEL environment of Kyverno's ClusterPolicy.)
+
+_REREAD = 2
+_STEP = ".map(m, type(m) == map ? m[?{key}].orValue({default}) : {default})"
+
+
+def at(base: str, segments: Sequence[str | ir.VarKey], default: str = "null", known: int = 0) -> str:
+    """The value at segments from base, or default where a step is missing or goes through a non-map.
+
+    known: how many leading values of the path (base first) are known to be maps.
+    """
+    keys = [var_name(s.var) if isinstance(s, ir.VarKey) else escape.cel_str(s) for s in segments]
+    if known >= len(keys):
+        return _read(base, keys, default)
+    first, rest = keys[: known + _REREAD], keys[known + _REREAD :]
+    guards = " && ".join(f"type({_read(base, keys[:i], 'null')}) == map" for i in range(known, len(first)))
+    otherwise = "null" if rest else default
+    value = f"({guards} ? {_read(base, first, otherwise)} : {otherwise})"
+    return f"[{value}]" + "".join(_STEP.format(key=key, default=default) for key in rest) + "[0]" if rest else value
+
+
+def at_object(obj: str, segments: Sequence[str | ir.VarKey], default: str = "null") -> str:
+    """at() from a whole Kubernetes object (the reviewed one or a listed one): its top level and its
+    metadata are maps (the loader skips any other object, and the API server refuses it)."""
+    return at(obj, segments, default, known=2 if tuple(segments[:1]) == ("metadata",) else 1)
+
+
+def _read(base: str, keys: list[str], default: str) -> str:
+    """The value at keys from base, unguarded: base and every value before the last key are maps."""
+    return base + "".join(f"[?{k}]" for k in keys) + f".orValue({default})" if keys else base
+
+
 def namespace(obj: str) -> str:
-    return f'{obj}.metadata.?namespace.orValue("")'
+    return at_object(obj, ("metadata", "namespace"), '""')
 
 
 def host(h: str, ns: str) -> str:
@@ -215,55 +289,59 @@ def covers(wildcard: str, h: str) -> str:
     )
 
 
-def _exports(obj: str) -> str:
-    return f"(type({obj}.spec.?exportTo.orValue(null)) == list ? {obj}.spec.exportTo : [])"
+def _exported_everywhere(exports: str) -> str:
+    return f'(size({exports}) == 0 || "*" in {exports})'
 
 
-def _exported_everywhere(obj: str) -> str:
-    return f'(size({_exports(obj)}) == 0 || "*" in {_exports(obj)})'
-
-
-def _exported_namespaces(obj: str) -> str:
-    return (
-        f'{_exports(obj)}.filter(e, type(e) == string && e != "~" && e != "*").map(e, e == "." ? {namespace(obj)} : e)'
-    )
+def _exported_namespaces(exports: str, obj: str) -> str:
+    return f'{exports}.filter(e, type(e) == string && e != "~" && e != "*").map(e, e == "." ? {namespace(obj)} : e)'
 
 
 def exports_overlap(a: str, b: str) -> str:
     """Some namespace sees both a and b (exportTo absent or empty: every namespace)."""
-    seen = [f"({_exported_everywhere(x)} || size({_exported_namespaces(x)}) > 0)" for x in (a, b)]
-    return (
-        f"(({_exported_everywhere(a)} && {seen[1]}) || ({_exported_everywhere(b)} && {seen[0]}) || "
-        f"{_exported_namespaces(a)}.exists(n, n in {_exported_namespaces(b)}))"
-    )
+
+    def overlap(exports_a: str, exports_b: str) -> str:
+        everywhere = {a: _exported_everywhere(exports_a), b: _exported_everywhere(exports_b)}
+        named = {a: _exported_namespaces(exports_a, a), b: _exported_namespaces(exports_b, b)}
+        seen = {x: f"({everywhere[x]} || size({named[x]}) > 0)" for x in (a, b)}
+        return (
+            f"(({everywhere[a]} && {seen[b]}) || ({everywhere[b]} && {seen[a]}) || "
+            f"{named[a]}.exists(n, n in {named[b]}))"
+        )
+
+    def with_b(exports_a: str) -> str:
+        return let(_exports(b), lambda exports_b: overlap(exports_a, exports_b), "exports_b")
+
+    return let(_exports(a), with_b, "exports_a")
+
+
+def _exports(obj: str) -> str:
+    return as_list(at_object(obj, ("spec", "exportTo")))
 
 
 def compliance(policy: ir.Policy, subject_segments: tuple[str, ...] = ()) -> str:
     """The CEL expression that holds when the resource complies with the hint."""
-    return CelRenderer(policy, subject_segments).expr(policy.check)
+    renderer = CelRenderer(policy, subject_segments)
+    return renderer.bind_subject(renderer.expr(policy.check), boolean=True)
 
 
 def message(policy: ir.Policy, subject_segments: tuple[str, ...] = ()) -> str:
     """The CEL message expression naming every violation."""
-    return CelRenderer(policy, subject_segments).message()
+    renderer = CelRenderer(policy, subject_segments)
+    return renderer.bind_subject(renderer.message(), boolean=False)
 
 
 # -- exemptions (render/exemption.py) -------------------------------------------------------
 
 
-def _at(base: str, segments: tuple[str, ...]) -> str:
-    return base + "".join(f"[?{escape.cel_str(s)}]" for s in segments) + ".orValue(null)"
-
-
 def _exempted_at(prefix: tuple[str, ...], hint_id: str) -> str:
     """The metadata at prefix names hint_id among its exempt ids and gives a reason."""
-    annotations = (*prefix, "metadata", "annotations")
-    ids, reason = (
-        _at("object", (*annotations, exemption.EXEMPT_ANNOTATION)),
-        _at("object", (*annotations, exemption.REASON_ANNOTATION)),
-    )
+    annotations = at_object("object", (*prefix, "metadata", "annotations"))
+    # read once and bound to a: the reads below are one step into a map
+    ids, reason = (at("a", (key,), known=1) for key in (exemption.EXEMPT_ANNOTATION, exemption.REASON_ANNOTATION))
     return (
-        f"(type({ids}) == string && type({reason}) == string && {reason}.matches({escape.cel_str(exemption.NON_BLANK)})"
+        f"[{annotations}].exists(a, type(a) == map && type({ids}) == string && type({reason}) == string"
+        f" && {reason}.matches({escape.cel_str(exemption.NON_BLANK)})"
         f' && {ids}.split(",").exists(id, id.trim() == {escape.cel_str(hint_id)}))'
     )
 
