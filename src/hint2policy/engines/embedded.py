@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import re
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +29,7 @@ from typing import Any
 from hint2policy.catalog import Hint
 from hint2policy.engines import regopy_worker
 from hint2policy.engines.regopy_worker import Job, Module, Results
+from hint2policy.engines.runner import timeout_cap
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 from hint2policy.errors import EngineError
 from hint2policy.generate import common_path, conftest_path, library_path
@@ -80,23 +82,39 @@ def rego_json(value: Any) -> str:
 
 
 def evaluate(jobs: Sequence[Job], workers: int | None = None) -> dict[str, Results]:
-    """Each job's results by hint id, evaluated in worker processes; raises EngineError when one fails."""
+    """Each job's results by hint id, evaluated in worker processes; raises EngineError when one fails.
+
+    The whole evaluation gets TIMEOUT seconds (less under HINT2POLICY_ENGINE_TIMEOUT), like a CLI engine.
+    """
     if not jobs:
         return {}
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     chunks = [list(jobs[i::workers]) for i in range(workers)]
     context = multiprocessing.get_context("spawn")  # never fork: the caller may run threads
+    timeout = min(TIMEOUT, timeout_cap())
+    deadline = time.monotonic() + timeout
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(regopy_worker.run_chunk, chunk) for chunk in chunks]
-            found: dict[str, Results] = {}
-            for future in futures:
-                found.update(future.result(timeout=TIMEOUT))
-            return found
+        futures = [pool.submit(regopy_worker.run_chunk, chunk) for chunk in chunks]
+        found: dict[str, Results] = {}
+        for future in futures:
+            found.update(future.result(timeout=max(0.0, deadline - time.monotonic())))
+        return found
     except BrokenProcessPool as exc:
         raise EngineError("embedded: the Rego evaluator (regopy) crashed; run another --engine to check") from exc
     except TimeoutError as exc:
-        raise EngineError(f"embedded: evaluation did not finish within {TIMEOUT:.0f} s") from exc
+        _kill_workers(pool)
+        raise EngineError(f"embedded: evaluation did not finish within {timeout:g}s and was stopped") from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop workers that are still evaluating: shutdown() alone waits for a running job, however long.
+
+    The executor has no public way to do it before Python 3.14 (terminate_workers)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
 
 
 def judge(cases: dict[CaseKey, tuple[Hint, Case]], tree: dict[str, str] | None = None) -> EngineReport:

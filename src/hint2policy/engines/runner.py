@@ -40,7 +40,7 @@ def run(
     `timeout` seconds (the error keeps whatever stderr was written until then).
     """
     args = [os.fspath(a) for a in argv]
-    timeout = min(timeout, _timeout_cap())
+    timeout = min(timeout, timeout_cap())
     if not args:
         raise EngineError("cannot run an empty command")
     tool = Path(args[0]).name
@@ -91,7 +91,7 @@ def _missing_reason(program: str, cwd: str | os.PathLike[str] | None, exc: OSErr
     return "not found on PATH"
 
 
-def _timeout_cap() -> float:
+def timeout_cap() -> float:
     """HINT2POLICY_ENGINE_TIMEOUT (seconds) caps every engine run: for CI budgets and for tests."""
     value = os.environ.get("HINT2POLICY_ENGINE_TIMEOUT", "")
     try:

@@ -10,7 +10,7 @@ import yaml
 
 from hint2policy.errors import SpecError
 from hint2policy.kube import string_keys
-from hint2policy.load.yamlpos import FastLoader
+from hint2policy.load.manifests import Refused, read_documents
 
 Verdict = Literal["pass", "fail"]
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -39,15 +39,19 @@ def load_fixtures(folder: Path) -> list[Fixture]:
 
 def _load_fixture(path: Path) -> Fixture:
     verdict = _verdict(path)
-    try:
-        documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=FastLoader))
+    try:  # a fixture is a manifest: read as `check` reads one (duplicate keys, limits, JSON-only values)
+        documents = read_documents(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise SpecError(path, mark.line + 1 if mark else 1, "<manifest>", str(exc.problem)) from None
+    except Refused as exc:
+        raise SpecError(path, exc.line, "<manifest>", exc.message) from None
     objects = []
-    for index, doc in enumerate(documents):
+    for index, (_, doc) in enumerate(documents):
         if doc is None:
             continue
+        if isinstance(doc, Refused):
+            raise SpecError(path, doc.line, f"document {index + 1}", doc.message)
         _check_object(path, index, doc)
         objects.append(string_keys(doc))
     if not objects:

@@ -7,6 +7,7 @@ naming file and line while the other files are still read.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterable
@@ -90,7 +91,7 @@ def load_manifests(paths: Iterable[Path], stdin: TextIO | None = None) -> Manife
 def _load_file(file: Path, found: Manifests, stdin: TextIO | None) -> None:
     try:
         text = (stdin or sys.stdin).read() if file == STDIN else _read(file)
-        documents = _documents(text)
+        documents = read_documents(text)
     except OSError as exc:
         found.errors.append(Problem(file, 1, f"cannot read: {exc.strerror or exc}"))
         return
@@ -104,6 +105,9 @@ def _load_file(file: Path, found: Manifests, stdin: TextIO | None) -> None:
         if doc is None:
             continue
         found.documents += 1
+        if isinstance(doc, Refused):  # this document only: the others of the file are still checked
+            found.errors.append(Problem(file, doc.line, f"document {index}: {doc.message}"))
+            continue
         for obj in _flatten(doc):
             reason = _not_an_object(obj)
             if reason:
@@ -113,7 +117,8 @@ def _load_file(file: Path, found: Manifests, stdin: TextIO | None) -> None:
 
 
 class Refused(Exception):
-    """A file or document that is read as an error, at a line: too large, too deep, or with no JSON form."""
+    """A file or document that is read as an error, at a line: too large, too deep, a key named twice,
+    or with no JSON form."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -146,8 +151,41 @@ class _Loader(FastLoader):  # type: ignore[misc,valid-type]
     A timestamp stays the text it was written as, !!binary is its decoded text,
     a !!set is a mapping to nulls and !!omap/!!pairs a list of one-key mappings;
     PyYAML would give Python dates, bytes, sets and tuples, which the engines
-    would each print differently (or not at all).
+    would each print differently (or not at all). Merge keys are applied in
+    sigs.k8s.io/yaml's order, not PyYAML's (see _merged).
     """
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        node.value = _merged(node)
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _merged(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The pairs of node with its merge keys (`<<`) replaced by what they bring, to be set in order, last wins.
+
+    That is how sigs.k8s.io/yaml (go-yaml v2, as `kubectl apply -f` reads) applies them: in document order,
+    so a key after a `<<` overrides what it merged and a key before it does not, a second `<<` overrides
+    the first, and in a list `<<: [*a, *b]` the first mapping wins. PyYAML instead lets the mapping's own keys
+    always win and, between merged mappings, decides by whether two key strings are the same object.
+    """
+    pairs: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag != _MERGE:
+            pairs.append((key_node, value_node))
+            continue
+        sources = value_node.value[::-1] if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"expected a mapping or list of mappings for merging, but found {source.id}",
+                    source.start_mark,
+                )
+            pairs.extend(_merged(source))
+    return pairs
 
 
 def _text(loader: Any, node: yaml.ScalarNode) -> str:
@@ -179,8 +217,12 @@ _NOT_FINITE = re.compile(r"^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")
 _FLOAT = "tag:yaml.org,2002:float"
 
 
-def _documents(text: str) -> list[tuple[int, Any]]:
-    """Each YAML document of text with the line it starts on (JSON is YAML too)."""
+def read_documents(text: str) -> list[tuple[int, Any]]:
+    """Each YAML document of text with the line it starts on (JSON is YAML too), as Kubernetes reads it.
+
+    A document refused on its own (a duplicate key, too deep, ...) is its Refused;
+    a file that is too large is refused whole, and a YAML syntax error raises.
+    """
     if len(text) > MAX_FILE_BYTES:  # characters: at least as many bytes
         raise Refused(1, f"too large: more than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
     loader = _Loader(text)
@@ -188,11 +230,25 @@ def _documents(text: str) -> list[tuple[int, Any]]:
         found = []
         while loader.check_node():
             node = loader.get_node()
-            _check_shape(node)  # before constructing: aliases are shared until something copies them
-            found.append((node.start_mark.line + 1, loader.construct_document(node)))
+            found.append((node.start_mark.line + 1, _document(loader, node)))
         return found
     finally:
         loader.dispose()
+
+
+def _document(loader: Any, node: yaml.Node) -> Any:
+    """The value of one document, or the Refused that says why it has none."""
+    try:
+        _check_shape(loader, node)  # before constructing: aliases are shared until something copies them
+    except Refused as exc:
+        return exc
+    try:
+        return loader.construct_document(node)
+    except (ValueError, LookupError, TypeError) as exc:  # PyYAML's constructors on `!!int abc`, `!!bool maybe`, `!!int`
+        # what construct_document resets when it ends, so the next document starts clean
+        loader.constructed_objects, loader.recursive_objects, loader.state_generators = {}, {}, []
+        loader.deep_construct = False
+        return Refused(node.start_mark.line + 1, f"a value does not match its tag ({type(exc).__name__}: {exc})")
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -214,9 +270,58 @@ def _check_scalar(node: yaml.Node) -> None:
         raise Refused(line, "a string holds a NUL character (\\0)")
 
 
-def _check_shape(root: yaml.Node) -> None:
+# A mapping that names one key twice is refused, as Kubernetes' strict readers refuse it: the API server
+# under fieldValidation=Strict (kubectl's default) reads a YAML body with sigs.k8s.io/yaml's YAMLToJSONStrict
+# (`key "x" already set in map`) and a JSON one with sigs.k8s.io/json's (`duplicate field "x"`); kustomize
+# (kubectl -k) reads with yaml.v3 (`mapping key "x" already defined at line N`). A lenient reader (`kubectl
+# apply -f` turns YAML into JSON before sending it) keeps the last value without a word, and the engines
+# would judge a value the author may not have meant. Keys compare by the JSON field they become, as
+# every engine and the cluster get: `1` and `"1"` are one key. sigs.k8s.io/yaml's strict check lets that pair
+# through (an int and a string), then its JSON conversion keeps one of the two, which one undefined (a Go
+# map); yaml.v3 refuses the pair (same text). Keys Python reads as equal (`1`, `1.0`, `true`) are one key
+# too, or constructing the mapping would drop one silently.
+# A merge key (`<<`) is not a key of its mapping: what it brings may be overridden (see _merged), and two
+# `<<` may bring the same key, as sigs.k8s.io/yaml's ordinary reading (`kubectl apply -f`) allows. Its strict
+# reading refuses any key set twice, merged ones too; overriding a merged key is what `<<` is used for.
+_KEY_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "binary")}
+
+
+def _check_keys(loader: Any, node: yaml.Node) -> None:
+    if not isinstance(node, yaml.MappingNode):
+        return
+    first: dict[tuple[str, Any], int] = {}  # ("field", JSON name) and ("value", Python key) -> line
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+            continue  # a mapping or list as a key has no JSON form: constructing the document refuses it
+        key = _key(loader, key_node)
+        line = key_node.start_mark.line + 1
+        seen = (("field", _field_name(key)), ("value", key))
+        for name in seen:
+            if name in first:
+                shown = json.dumps(key_node.value, ensure_ascii=False)
+                raise Refused(line, f"mapping key {shown} already defined at line {first[name]}")
+        for name in seen:
+            first[name] = line
+
+
+def _key(loader: Any, node: yaml.ScalarNode) -> Any:
+    """The key as the loader reads it (its text when the tag is one a key cannot sensibly have)."""
+    if node.tag not in _KEY_TAGS:
+        return node.value
+    try:
+        return loader.yaml_constructors[node.tag](loader, node)
+    except (ValueError, LookupError, yaml.YAMLError):  # `!!int abc`: constructing the document refuses it
+        return node.value
+
+
+def _field_name(key: Any) -> str:
+    """The JSON field the key becomes (string_keys, as the engines get it)."""
+    return next(iter(string_keys({key: None})))
+
+
+def _check_shape(loader: Any, root: yaml.Node) -> None:
     """Refuse a document nested deeper than MAX_DEPTH, that holds itself, whose aliases expand too far,
-    or with a value that has no JSON form.
+    that names a key twice in a mapping, or with a value that has no JSON form.
 
     An alias is the very node it names, so the node graph is walked once per
     node (iteratively), counting each node's expanded size from its children's.
@@ -241,9 +346,10 @@ def _check_shape(root: yaml.Node) -> None:
         if key in size:
             continue  # an alias of a value already measured
         _check_scalar(node)
+        _check_keys(loader, node)
         on_path.add(key)
         stack.append((node, depth, True))
-        stack.extend((child, depth + 1, False) for child in _children(node))
+        stack.extend((child, depth + 1, False) for child in reversed(_children(node)))  # in document order
     repeated = size[id(root)] - len(size)
     if repeated > MAX_ALIAS_VALUES:
         raise Refused(
