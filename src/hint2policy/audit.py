@@ -1,7 +1,8 @@
 """Run the generated policies of a catalog on a set of manifests, in each real engine.
 
 The policies an engine loads are rendered into a temporary folder exactly as
-`generate` writes them (without fixtures and test files), and every object is
+`generate` writes them (without fixtures and test files; with the package
+conftest queries for all of them at once), and every object is
 written to its own file, in one folder per set of hints that match it:
 conftest and gator read them all at once, Kyverno a folder at a time with the
 policies that match it. The engines judge the same bytes.
@@ -19,6 +20,7 @@ from hint2policy.catalog import Hint
 from hint2policy.compile import ir
 from hint2policy.engines import conftest, embedded, gator, kyverno
 from hint2policy.engines.parallel import run_engines
+from hint2policy.engines.table import RUNNERS, file_targets
 from hint2policy.engines.verdicts import EngineFindings, Finding
 from hint2policy.generate import build_policies, write_tree
 from hint2policy.kube import group_kind
@@ -26,9 +28,7 @@ from hint2policy.load.manifests import Manifest
 from hint2policy.render.fixtures import yaml_text
 from hint2policy.render.kyverno import render_audit_test
 
-ENGINES = ("conftest", "gator", "kyverno", "embedded")
-# the part of generated/ each CLI engine loads
-TARGET = {"conftest": "conftest", "gator": "gatekeeper", "kyverno": "kyverno"}
+ENGINES = RUNNERS
 
 
 @dataclass
@@ -50,9 +50,9 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
     with tempfile.TemporaryDirectory(prefix="hint2policy-audit-") as tmp:
         root, inputs = Path(tmp) / "policies", Path(tmp) / "inputs"
         batches: dict[tuple[str, ...], Path] = {}
-        targets = tuple(TARGET[e] for e in engines if e in TARGET)
+        targets = file_targets(tuple(engines))
         if targets:  # the CLI engines read files; the embedded engine renders its own Rego
-            write_tree(build_policies(list(hints), targets), root)
+            write_tree(build_policies(list(hints), targets, check="conftest" in engines), root)
             single = [h for h in hints if not h.policy.cross_resource]
             batches = _write_inputs(single, manifests, inputs, as_yaml="kyverno" in engines)
         jobs = {

@@ -12,12 +12,13 @@ from typing import TextIO
 
 from hint2policy.audit import audit
 from hint2policy.catalog import Hint
+from hint2policy.engines.table import CHECK
 from hint2policy.engines.verdicts import Finding
 from hint2policy.findings import Action, CheckFinding, CheckRun, FailOn, Resource, Rule
 from hint2policy.load.manifests import Manifest, Manifests, load_manifests
 
-# check's engine names -> audit's: users know Gatekeeper, the runner knows its CLI, gator
-ENGINES = {"embedded": "embedded", "conftest": "conftest", "kyverno": "kyverno", "gatekeeper": "gator"}
+# check's engine names -> audit's (engines/table.py): users know Gatekeeper, the runner knows its CLI, gator
+ENGINES = {e.option: e.runner for e in CHECK}
 
 
 def rules(hints: Sequence[Hint]) -> dict[str, Rule]:

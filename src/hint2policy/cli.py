@@ -15,10 +15,11 @@ from hint2policy.cli_bundle import bundle
 from hint2policy.cli_check import check
 from hint2policy.cli_options import ConfigOption, HintsOption, configured, load_or_exit
 from hint2policy.cli_tools import tools_app, user_errors
+from hint2policy.engines.table import RUNNERS, TARGETS
 from hint2policy.generate import build_tree, check_tree, write_tree
 from hint2policy.render.exemption import with_reason_policy
 from hint2policy.resources import default_hints_dir
-from hint2policy.testing import ENGINES, run_tests
+from hint2policy.testing import run_tests
 
 app = typer.Typer(
     name="hint2policy",
@@ -82,7 +83,7 @@ def test_command(
     hints: HintsOption = None,
     engine: Annotated[
         list[str] | None,
-        typer.Option("--engine", "-e", help=f"Engines to run (default: {', '.join(ENGINES)})."),
+        typer.Option("--engine", "-e", help=f"Engines to run (default: {', '.join(RUNNERS)})."),
     ] = None,
     output: Annotated[Output, typer.Option("--output", help="table, json or junit.")] = Output.table,
     report: Annotated[Path | None, typer.Option("--report", help="Also write the json/junit report here.")] = None,
@@ -90,10 +91,10 @@ def test_command(
     """Run conftest, gator, kyverno and the embedded engine on every fixture; fail on any wrong verdict."""
     from hint2policy.report import testrun
 
-    engines = tuple(engine or ENGINES)
-    unknown = sorted(set(engines) - set(ENGINES))
+    engines = tuple(engine or RUNNERS)
+    unknown = sorted(set(engines) - set(RUNNERS))
     if unknown:
-        raise typer.BadParameter(f"unknown engine {unknown[0]!r} (known: {', '.join(ENGINES)})", param_hint="--engine")
+        raise typer.BadParameter(f"unknown engine {unknown[0]!r} (known: {', '.join(RUNNERS)})", param_hint="--engine")
     roots = list(paths) if paths else (hints or [default_hints_dir()])
     hint_folders(roots)  # a missing folder is a usage error before any engine starts
     catalog = load_or_exit(roots)
@@ -135,7 +136,7 @@ def list_command(
     """Print the catalog: every hint, enforced, planned or advisory, with filters."""
     from hint2policy.report import catalog as report
 
-    _known("--engine", engine, report.ENGINES)
+    _known("--engine", engine, TARGETS)
     _known("--severity", severity, ("low", "medium", "high", "critical"))
     _known("--status", status, ("enforced", "planned", "advisory"))
     catalog = load_or_exit(hints)

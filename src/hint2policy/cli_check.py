@@ -13,6 +13,7 @@ import typer
 from hint2policy.check import ENGINES, run_check
 from hint2policy.cli_options import ConfigOption, HintsOption, configured, load_or_exit
 from hint2policy.cli_tools import user_errors
+from hint2policy.engines.table import CHECK, DEFAULT_CHECK
 
 
 class CheckOutput(StrEnum):
@@ -29,8 +30,9 @@ class FailOnLevel(StrEnum):
     never = "never"
 
 
-CheckEngine = StrEnum("CheckEngine", {name: name for name in ENGINES})  # check.ENGINES is the one list
-DEFAULT_ENGINE = CheckEngine("embedded")
+CheckEngine = StrEnum("CheckEngine", {name: name for name in ENGINES})  # check.ENGINES, from engines/table.py
+DEFAULT_ENGINE = CheckEngine(DEFAULT_CHECK)
+ENGINE_HELP = ", ".join(e.option + ("" if e.cli else " (in-process, no binaries)") for e in CHECK) + "."
 
 
 @user_errors
@@ -41,7 +43,7 @@ def check(
     hints: HintsOption = None,
     engine: Annotated[
         CheckEngine,
-        typer.Option("--engine", "-e", help="embedded (in-process, no binaries), conftest, kyverno, gatekeeper."),
+        typer.Option("--engine", "-e", help=ENGINE_HELP),
     ] = DEFAULT_ENGINE,
     output: Annotated[CheckOutput, typer.Option("--output", "-o", help="table, json, junit, sarif or github.")] = (
         CheckOutput.table

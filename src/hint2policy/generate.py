@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hint2policy.catalog import Hint
+from hint2policy.engines.table import TARGETS  # what each engine reads: `check` renders only its engine's
 from hint2policy.render import gatekeeper, kyverno
 from hint2policy.render.environment import render
 from hint2policy.render.fixtures import cases, render_case, render_inventory
-from hint2policy.render.rego import render_common, render_conftest, render_library
+from hint2policy.render.rego import CHECK_PACKAGE, render_check, render_common, render_conftest, render_library
 
 CONFTEST_POLICY = "conftest/policy"
 
@@ -34,8 +35,9 @@ def fixtures_dir(hint: Hint) -> str:
     return f"fixtures/{hint.id}"
 
 
-# What each engine reads: `hint2policy check` renders only its own engine's part.
-TARGETS = ("conftest", "gatekeeper", "kyverno")
+def check_path() -> str:
+    """The package `hint2policy check` queries in conftest: never part of generated/."""
+    return f"{CONFTEST_POLICY}/{CHECK_PACKAGE}/check.rego"
 
 
 def policy_files(hint: Hint, common: str, targets: tuple[str, ...] = TARGETS) -> dict[str, str]:
@@ -84,8 +86,11 @@ def build_tree(hints: list[Hint]) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def build_policies(hints: list[Hint], targets: tuple[str, ...] = TARGETS) -> dict[str, str]:
-    """Only what the targets' engines load to judge objects: no fixtures, no test files."""
+def build_policies(hints: list[Hint], targets: tuple[str, ...] = TARGETS, *, check: bool = False) -> dict[str, str]:
+    """Only what the targets' engines load to judge objects: no fixtures, no test files.
+
+    With check (and the conftest target), also the package `hint2policy check` queries conftest with.
+    """
     common = render_common()
     files = {common_path(): common} if {"conftest", "gatekeeper"} & set(targets) else {}
     for hint in hints:
@@ -95,6 +100,8 @@ def build_policies(hints: list[Hint], targets: tuple[str, ...] = TARGETS) -> dic
         files.update({f"kyverno/{kyverno.crd_file(k)}": kyverno.render_crd(k) for k in kyverno.crd_kinds(policies)})
     if "gatekeeper" in targets:
         files.update(gatekeeper.render_sync(policies))
+    if check and "conftest" in targets:
+        files[check_path()] = render_check()
     return dict(sorted(files.items()))
 
 

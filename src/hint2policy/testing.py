@@ -14,12 +14,13 @@ from pathlib import Path
 from hint2policy.catalog import Hint
 from hint2policy.engines import conftest, embedded, gator, kyverno
 from hint2policy.engines.parallel import run_engines
+from hint2policy.engines.table import RUNNERS
 from hint2policy.engines.verdicts import CaseKey, EngineReport, Said
 from hint2policy.generate import build_tree, fixtures_dir, write_tree
 from hint2policy.render.fixtures import Case, cases
 from hint2policy.render.kyverno import expected_result
 
-ENGINES = ("conftest", "gator", "kyverno", "embedded")
+ENGINES = RUNNERS
 
 
 @dataclass

@@ -10,7 +10,8 @@ from pathlib import Path
 from hint2policy.engines import toolchain
 from hint2policy.engines.runner import run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
-from hint2policy.render.rego import CHECK_PACKAGE, render_check
+from hint2policy.generate import check_path
+from hint2policy.render.rego import CHECK_PACKAGE
 
 TIMEOUT = 600.0
 
@@ -106,11 +107,14 @@ def _all(results: list[dict]) -> list[dict]:
 
 
 def findings(root: Path, inputs: Path) -> EngineFindings:
-    """Every hint's findings on the manifests in the folder inputs, evaluated together in one query."""
+    """Every hint's findings on the manifests in the folder inputs, evaluated together in one query.
+
+    root holds the policies as generate.build_policies(..., check=True) renders them: with the check package.
+    """
     report = EngineFindings("conftest")
-    check = root / "conftest" / "policy" / CHECK_PACKAGE / "check.rego"
-    check.parent.mkdir(parents=True, exist_ok=True)
-    check.write_text(render_check(), encoding="utf-8")
+    if not (root / check_path()).is_file():
+        report.error = f"conftest: {check_path()} was not rendered under {root}"
+        return report
     results, report.error = _test(root, [inputs], combine=True, namespace=CHECK_PACKAGE)
     for found in _all(results):
         meta = found.get("metadata") or {}

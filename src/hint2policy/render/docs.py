@@ -13,12 +13,13 @@ from typing import Any
 import yaml
 
 from hint2policy.catalog import Catalog, Entry, Hint
+from hint2policy.engines.table import TARGETS, target_display
 from hint2policy.generate import conftest_path, library_path
 from hint2policy.load.fixtures import Fixture
 from hint2policy.render.environment import render
 from hint2policy.render.exemption import EXEMPT_ANNOTATION, exemption_metadata
 
-ENGINES = ("conftest", "Gatekeeper", "Kyverno")
+ENGINES = tuple(target_display(t) for t in TARGETS)  # what an enforced hint is compiled to
 STATUS_ORDER = ("enforced", "planned", "advisory")
 
 

@@ -6,15 +6,15 @@ import json
 from collections.abc import Sequence
 
 from hint2policy.catalog import Entry
+from hint2policy.engines.table import TARGETS
 
 JSON_VERSION = 1
-ENGINES = ("conftest", "gatekeeper", "kyverno")
 COLUMNS = ("id", "status", "severity", "action", "category", "istioctl", "title")
 
 
 def engines_of(entry: Entry) -> tuple[str, ...]:
     """The engines a hint is compiled to: all of them when enforced, none otherwise."""
-    return ENGINES if entry.status == "enforced" else ()
+    return TARGETS if entry.status == "enforced" else ()
 
 
 def row(entry: Entry) -> dict[str, object]:
