@@ -142,36 +142,41 @@ class RegoRenderer:
         return self.macros.function(name, args, [f"some {var} in {source}", call])
 
     def related(self, node: ir.Related, name: str, args: list[str]) -> str:
-        number = self.policy.relations.index(node) + 1
-        var = var_name(node.var)
-        # the hint's own conditions before the generic ones: on a popular key they turn most
-        # candidates away with a field or two, where `same` and `exports_overlap` cost many calls
+        own, rest = self.split_body(node)
+        # conditions on the related object alone go into the index, so a popular key's group holds
+        # only candidates; the other conditions run before `same` and `exports_overlap`, which cost
+        # many calls per candidate
+        filters = [self.call(item) for item in own]
         body = [
-            *self.candidates(node, number),
-            *([self.call(node.body)] if node.body else []),
-            f"not common.same({var}, subject)",
-            *([f"common.exports_overlap(subject, {var})"] if node.scope == "exported" else []),
+            *self.candidates(node, filters),
+            *([self.call(rest)] if rest else []),
+            f"not common.same({var_name(node.var)}, subject)",
+            *([f"common.exports_overlap(subject, {var_name(node.var)})"] if node.scope == "exported" else []),
         ]
         return self.macros.function(name, args, body)
 
-    def candidates(self, node: ir.Related, number: int) -> list[str]:
+    def split_body(self, node: ir.Related) -> tuple[list[ir.Node], ir.Node | None]:
+        """The relation's conditions that read only the related object, and the rest (one node or None)."""
+        items = list(node.body.items) if isinstance(node.body, ir.AllOf) else [node.body] if node.body else []
+        own = [item for item in items if self.args(item) == [var_name(node.var)]]
+        rest = [item for item in items if item not in own]
+        return own, (rest[0] if len(rest) == 1 else ir.AllOf(tuple(rest)) if rest else None)
+
+    def candidates(self, node: ir.Related, filters: list[str]) -> list[str]:
         """Bind the related variable to each object the index holds for the subject's key."""
-        var, index, join = var_name(node.var), f"_related_{number}", node.join
-        if join is None:
-            index = self.index(node, index, None)
-            if node.scope == "namespace":
-                return [f"some {var} in object.get({index}, [common.namespace(subject)], set())"]
-            return [f"some {var} in {index}"]
-        pre, key = self.operand(join.key)
-        if join.hosts:
+        var, join = var_name(node.var), node.join
+        if join is None and node.scope != "namespace":
+            return [f"some {var} in {self.index(node, None, filters)}"]
+        pre, key = ([], "common.namespace(subject)") if join is None else self.operand(join.key)
+        if join is not None and join.hosts:
             key = f"common.host({key}, common.namespace(subject))"
         lookups = []
-        if join.match in ("equals", "covers", "overlaps"):
-            keys = "common.covering(key)" if join.match != "equals" else None
-            lookups.append((self.index(node, index, "exact"), keys))
-        if join.match in ("coveredBy", "overlaps"):
-            lookups.append((self.index(node, f"{index}_covered", "covering"), None))
-        scoped = "[common.namespace(subject), {k}]" if node.scope == "namespace" else "{k}"
+        if join is None or join.match in ("equals", "covers", "overlaps"):
+            keys = "common.covering(key)" if join is not None and join.match != "equals" else None
+            lookups.append((self.index(node, "exact" if join else None, filters), keys))
+        if join is not None and join.match in ("coveredBy", "overlaps"):
+            lookups.append((self.index(node, "covering", filters), None))
+        scoped = "[common.namespace(subject), {k}]" if join is not None and node.scope == "namespace" else "{k}"
         found = []
         for rule, keys in lookups:
             # read through object.get on the whole rule: engines build it once per query, where
@@ -183,17 +188,30 @@ class RegoRenderer:
         source = found[0] if len(found) == 1 else f"({' | '.join(found)})"
         return [*pre, f"key := {key}", f"some {var} in {source}"]
 
-    def index(self, node: ir.Related, rule: str, by: str | None) -> str:
-        """The rule that groups the related objects by key, built once per query; returns its name.
-
-        Relations that group the same objects by the same key share one rule.
-        """
-        var = var_name(node.var)
+    def objects(self, node: ir.Related) -> str:
+        """The rule that lists the objects of the relation's kinds, once per query; indexes hold positions in it."""
         kinds = escape.rego_value([{"group": k.group, "kind": k.kind} for k in node.kinds])
         objects = f"common.objects_of({kinds})"
+        rule = f"_objects_{self.policy.relations.index(node) + 1}"
+        names = ", ".join(k.kind for k in node.kinds)
+        return self.define_index(rule, (objects,), lambda name: f"# every {names}\n{name} := {objects}")
+
+    def index(self, node: ir.Related, by: str | None, filters: list[str]) -> str:
+        """The rule that groups the related objects by key, built once per query; its name.
+
+        by: None (by namespace, or no key), "exact" (each value) or "covering" (the wildcards covering each).
+        Relations that group the same objects by the same key share one rule.
+        """
+        number = self.policy.relations.index(node) + 1
+        rule = f"_related_{number}" + ("_covered" if by == "covering" else "")
+        var, objects = var_name(node.var), self.objects(node)
         if by is None and node.scope != "namespace":
-            return self.define_index(rule, (objects,), lambda name: f"{name} := {objects}")
-        lines = [f"some {var} in {objects}"]
+            if not filters:
+                return objects
+            body = "; ".join([f"some {var} in {objects}", *filters])
+            comment = self.index_comment(node, by, True)
+            return self.define_index(rule, (body,), lambda name: f"{comment}\n{name} := [{var} | {body}]")
+        lines = [f"{var} := {objects}[i]", *filters]
         if by is None:
             lines.append(f"key := common.namespace({var})")
         else:
@@ -204,11 +222,13 @@ class RegoRenderer:
                 lines.append(self.join_key(node, by, name))
             if node.scope == "namespace":
                 lines.append(f"key := [common.namespace({var}), value_key]")
-        comment = self.index_comment(node, by)
+        comment = self.index_comment(node, by, bool(filters))
         return self.define_index(
             rule,
             (var, comment, *lines),
-            lambda name: render("rego/index.rego.j2", rule=name, var=var, lines=lines, comment=comment).rstrip("\n"),
+            lambda name: render("rego/index.rego.j2", rule=name, objects=objects, lines=lines, comment=comment).rstrip(
+                "\n"
+            ),
         )
 
     def define_index(self, rule: str, definition: tuple[str, ...], text: Callable[[str], str]) -> str:
@@ -240,13 +260,14 @@ class RegoRenderer:
         value = f"common.host(value, common.namespace({var_name(node.var)}))" if node.join.hosts else "value"
         return f"some {name} in common.covering({value})" if by == "covering" else f"{name} := {value}"
 
-    def index_comment(self, node: ir.Related, by: str | None) -> str:
+    def index_comment(self, node: ir.Related, by: str | None, filtered: bool) -> str:
         kinds = ", ".join(k.kind for k in node.kinds)
+        which = f"{kinds} objects that pass the relation's own conditions" if filtered else f"{kinds} objects"
         if by is None:
-            return f"# {kinds} objects, by namespace" if node.scope == "namespace" else f"# every {kinds}"
+            return f"# {which}, by namespace" if node.scope == "namespace" else f"# the {which}"
         what = "the wildcard hosts that cover them" if by == "covering" else "value"
         scope = "namespace and " if node.scope == "namespace" else ""
-        return f"# {kinds} objects, by {scope}{what}"
+        return f"# {which}, by {scope}{what}"
 
     def source(self, node: ir.Quantifier) -> str:
         helper = "common.keys" if node.keys else "common.list"

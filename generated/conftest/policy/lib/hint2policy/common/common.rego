@@ -160,6 +160,32 @@ same(a, b) if {
 	get(a, ["metadata", "name"]) == get(b, ["metadata", "name"])
 }
 
+# positions returns the indexes of list, 0 to count(list) - 1 (numbers.range(0, -1) would count down).
+positions(list) := numbers.range(0, count(list) - 1) if count(list) > 0
+
+positions(list) := [] if count(list) == 0
+
+# group turns [key, position] pairs sorted by key into {key: {objects[position], ...}}. Sorting puts
+# each key's positions side by side, so an index is built in n log n by OPA: a multi-value rule would
+# copy a key's growing set for each value, quadratic in a popular key. It sorts positions, not objects
+# (which would be compared field by field), and an object is hashed into a key's set once, however many
+# of its values give that key. The sets stay sets: rego-cpp fails (`<error>`) on some relations when
+# they are arrays, and its sets cost as they did.
+group(sorted, objects) := {sorted[s][0]: {objects[i] | some i in {p[1] | some p in array.slice(sorted, s, ends[n])}} |
+	some n in positions(starts)
+	s := starts[n]
+} if {
+	starts := [j | some j in positions(sorted); _key_starts(sorted, j)]
+	ends := array.concat(array.slice(starts, 1, count(starts)), [count(sorted)])
+}
+
+_key_starts(_, 0)
+
+_key_starts(sorted, j) if {
+	j > 0
+	sorted[j - 1][0] != sorted[j][0]
+}
+
 # values returns x as a list of values: a list as it is, a missing value as none.
 values(x) := x if is_array(x)
 

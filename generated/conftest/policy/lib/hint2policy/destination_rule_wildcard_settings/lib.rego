@@ -19,57 +19,55 @@ _check_1(subject) if not _check_2(subject)
 _check_2(subject) if {
 	key := common.host(common.get(subject, ["spec", "host"]), common.namespace(subject))
 	some v_wide in {o | some k in common.covering(key); some o in object.get(_related_1, [k], set())}
-	_check_3(subject, v_wide)
+	_check_4(subject, v_wide)
 	not common.same(v_wide, subject)
 	common.exports_overlap(subject, v_wide)
 }
 
-_check_3(subject, v_wide) if {
-	_check_4(v_wide)
-	_check_5(subject, v_wide)
+_check_3(v_wide) if common.get(v_wide, ["spec", "workloadSelector"]) == null
+
+_check_4(subject, v_wide) if _check_5(subject, v_wide)
+
+_check_4(subject, v_wide) if _check_8(subject, v_wide)
+
+_check_4(subject, v_wide) if _check_11(subject, v_wide)
+
+_check_5(subject, v_wide) if {
+	_check_6(v_wide)
+	_check_7(subject)
 }
 
-_check_4(v_wide) if common.get(v_wide, ["spec", "workloadSelector"]) == null
+_check_6(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "tls", "mode"]) != null
 
-_check_5(subject, v_wide) if _check_6(subject, v_wide)
+_check_7(subject) if common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) == null
 
-_check_5(subject, v_wide) if _check_9(subject, v_wide)
-
-_check_5(subject, v_wide) if _check_12(subject, v_wide)
-
-_check_6(subject, v_wide) if {
-	_check_7(v_wide)
-	_check_8(subject)
+_check_8(subject, v_wide) if {
+	_check_9(v_wide)
+	_check_10(subject)
 }
 
-_check_7(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "tls", "mode"]) != null
+_check_9(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "outlierDetection"]) != null
 
-_check_8(subject) if common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) == null
+_check_10(subject) if common.get(subject, ["spec", "trafficPolicy", "outlierDetection"]) == null
 
-_check_9(subject, v_wide) if {
-	_check_10(v_wide)
-	_check_11(subject)
+_check_11(subject, v_wide) if {
+	_check_12(v_wide)
+	_check_13(subject)
 }
 
-_check_10(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "outlierDetection"]) != null
+_check_12(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "connectionPool"]) != null
 
-_check_11(subject) if common.get(subject, ["spec", "trafficPolicy", "outlierDetection"]) == null
+_check_13(subject) if common.get(subject, ["spec", "trafficPolicy", "connectionPool"]) == null
 
-_check_12(subject, v_wide) if {
-	_check_13(v_wide)
-	_check_14(subject)
-}
+# every DestinationRule
+_objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "DestinationRule"}])
 
-_check_13(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "connectionPool"]) != null
-
-_check_14(subject) if common.get(subject, ["spec", "trafficPolicy", "connectionPool"]) == null
-
-# DestinationRule objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
-
-_related_1_sets[key] contains v_wide if {
-	some v_wide in common.objects_of([{"group": "networking.istio.io", "kind": "DestinationRule"}])
+# DestinationRule objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_wide := _objects_1[i]
+	_check_3(v_wide)
 	some value in common.values(common.get(v_wide, ["spec", "host"]))
 	key := common.host(value, common.namespace(v_wide))
-}
+]), _objects_1)

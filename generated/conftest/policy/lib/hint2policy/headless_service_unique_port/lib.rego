@@ -38,17 +38,16 @@ _check_5(subject, params, v_port) if not _check_6(subject, params, v_port)
 _check_6(subject, params, v_port) if {
 	key := common.get(v_port, ["port"])
 	some v_other in object.get(_related_1, [key], set())
-	_check_7(params, v_other, v_port)
+	_check_8(params, v_other, v_port)
 	not common.same(v_other, subject)
 }
 
-_check_7(params, v_other, v_port) if {
-	_check_8(v_other)
+_check_7(v_other) if common.get(v_other, ["spec", "clusterIP"]) == "None"
+
+_check_8(params, v_other, v_port) if {
 	_check_9(params, v_other)
 	_check_10(v_other, v_port)
 }
-
-_check_8(v_other) if common.get(v_other, ["spec", "clusterIP"]) == "None"
 
 _check_9(params, v_other) if not common.get(v_other, ["metadata", "namespace"]) in params.ignoredNamespaces
 
@@ -66,12 +65,15 @@ _check_12(v_port, v_q) if common.get(v_q, ["port"]) == common.get(v_port, ["port
 
 _check_13(v_q) if not common.get(v_q, ["protocol"]) in ["UDP", "SCTP"]
 
-# Service objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every Service
+_objects_1 := common.objects_of([{"group": "", "kind": "Service"}])
 
-_related_1_sets[key] contains v_other if {
-	some v_other in common.objects_of([{"group": "", "kind": "Service"}])
+# Service objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_other := _objects_1[i]
+	_check_7(v_other)
 	some item_1 in common.list(common.get(v_other, ["spec", "ports"]))
 	some key in common.values(common.get(item_1, ["port"]))
-}
+]), _objects_1)

@@ -67,7 +67,8 @@ _check_11(subject, params) if {
 _check_12(subject, params) if not _check_13(subject, params)
 
 _check_13(subject, params) if {
-	some v_gateway in object.get(_related_1, [common.namespace(subject)], set())
+	key := common.namespace(subject)
+	some v_gateway in object.get(_related_1, [key], set())
 	_check_14(subject, params, v_gateway)
 	not common.same(v_gateway, subject)
 }
@@ -96,45 +97,40 @@ _check_20(subject, params, v_gateway) if not _check_21(subject, params, v_gatewa
 
 _check_21(subject, params, v_gateway) if {
 	some v_allow in _related_2
-	_check_22(params, v_allow, v_gateway)
+	_check_27(params, v_allow, v_gateway)
 	not common.same(v_allow, subject)
 }
 
-_check_22(params, v_allow, v_gateway) if {
-	_check_23(params, v_allow, v_gateway)
-	_check_26(v_allow)
-	_check_27(v_allow)
-	_check_28(v_allow)
-	_check_29(v_allow)
-	_check_30(v_allow)
-	_check_31(v_allow, v_gateway)
-}
+_check_22(v_allow) if not common.get(v_allow, ["spec", "action"]) in ["DENY", "CUSTOM", "AUDIT"]
 
-_check_23(_, v_allow, v_gateway) if _check_24(v_allow, v_gateway)
+_check_23(v_allow) if common.get(v_allow, ["spec", "targetRef"]) == null
 
-_check_23(params, v_allow, _) if _check_25(params, v_allow)
+_check_24(v_allow) if common.get(v_allow, ["spec", "targetRefs"]) == null
 
-_check_24(v_allow, v_gateway) if common.get(v_allow, ["metadata", "namespace"]) == common.get(v_gateway, ["metadata", "namespace"])
-
-_check_25(params, v_allow) if common.get(v_allow, ["metadata", "namespace"]) == params.rootNamespace
-
-_check_26(v_allow) if not common.get(v_allow, ["spec", "action"]) in ["DENY", "CUSTOM", "AUDIT"]
-
-_check_27(v_allow) if common.get(v_allow, ["spec", "targetRef"]) == null
-
-_check_28(v_allow) if common.get(v_allow, ["spec", "targetRefs"]) == null
-
-_check_29(v_allow) if {
+_check_25(v_allow) if {
 	value := common.get(v_allow, ["spec", "rules"])
 	common.has_size(value)
 	count(value) > 0
 }
 
-_check_30(v_allow) if {
+_check_26(v_allow) if {
 	value := common.get(v_allow, ["spec", "selector", "matchLabels"])
 	common.has_size(value)
 	count(value) > 0
 }
+
+_check_27(params, v_allow, v_gateway) if {
+	_check_28(params, v_allow, v_gateway)
+	_check_31(v_allow, v_gateway)
+}
+
+_check_28(_, v_allow, v_gateway) if _check_29(v_allow, v_gateway)
+
+_check_28(params, v_allow, _) if _check_30(params, v_allow)
+
+_check_29(v_allow, v_gateway) if common.get(v_allow, ["metadata", "namespace"]) == common.get(v_gateway, ["metadata", "namespace"])
+
+_check_30(params, v_allow) if common.get(v_allow, ["metadata", "namespace"]) == params.rootNamespace
 
 _check_31(v_allow, v_gateway) if {
 	every v_key in common.keys(common.get(v_allow, ["spec", "selector", "matchLabels"])) {
@@ -166,7 +162,7 @@ _check_38(subject, params) if common.get(subject, ["metadata", "namespace"]) != 
 _check_39(subject, params) if not _check_40(subject, params)
 
 _check_40(subject, params) if {
-	some v_meshgateway in _related_3
+	some v_meshgateway in _objects_1
 	_check_41(subject, params, v_meshgateway)
 	not common.same(v_meshgateway, subject)
 }
@@ -194,46 +190,41 @@ _check_46(params, v_meshgateway) if common.get(v_meshgateway, ["spec", "template
 _check_47(subject, params, v_meshgateway) if not _check_48(subject, params, v_meshgateway)
 
 _check_48(subject, params, v_meshgateway) if {
-	some v_meshallow in _related_2
-	_check_49(params, v_meshallow, v_meshgateway)
+	some v_meshallow in _related_4
+	_check_54(params, v_meshallow, v_meshgateway)
 	not common.same(v_meshallow, subject)
 }
 
-_check_49(params, v_meshallow, v_meshgateway) if {
-	_check_50(params, v_meshallow, v_meshgateway)
-	_check_53(v_meshallow)
-	_check_54(v_meshallow)
-	_check_55(v_meshallow)
-	_check_56(v_meshallow)
-	_check_57(v_meshallow)
-	_check_58(v_meshallow, v_meshgateway)
-}
+_check_49(v_meshallow) if not common.get(v_meshallow, ["spec", "action"]) in ["DENY", "CUSTOM", "AUDIT"]
 
-_check_50(_, v_meshallow, v_meshgateway) if _check_51(v_meshallow, v_meshgateway)
+_check_50(v_meshallow) if common.get(v_meshallow, ["spec", "targetRef"]) == null
 
-_check_50(params, v_meshallow, _) if _check_52(params, v_meshallow)
+_check_51(v_meshallow) if common.get(v_meshallow, ["spec", "targetRefs"]) == null
 
-_check_51(v_meshallow, v_meshgateway) if common.get(v_meshallow, ["metadata", "namespace"]) == common.get(v_meshgateway, ["metadata", "namespace"])
-
-_check_52(params, v_meshallow) if common.get(v_meshallow, ["metadata", "namespace"]) == params.rootNamespace
-
-_check_53(v_meshallow) if not common.get(v_meshallow, ["spec", "action"]) in ["DENY", "CUSTOM", "AUDIT"]
-
-_check_54(v_meshallow) if common.get(v_meshallow, ["spec", "targetRef"]) == null
-
-_check_55(v_meshallow) if common.get(v_meshallow, ["spec", "targetRefs"]) == null
-
-_check_56(v_meshallow) if {
+_check_52(v_meshallow) if {
 	value := common.get(v_meshallow, ["spec", "rules"])
 	common.has_size(value)
 	count(value) > 0
 }
 
-_check_57(v_meshallow) if {
+_check_53(v_meshallow) if {
 	value := common.get(v_meshallow, ["spec", "selector", "matchLabels"])
 	common.has_size(value)
 	count(value) > 0
 }
+
+_check_54(params, v_meshallow, v_meshgateway) if {
+	_check_55(params, v_meshallow, v_meshgateway)
+	_check_58(v_meshallow, v_meshgateway)
+}
+
+_check_55(_, v_meshallow, v_meshgateway) if _check_56(v_meshallow, v_meshgateway)
+
+_check_55(params, v_meshallow, _) if _check_57(params, v_meshallow)
+
+_check_56(v_meshallow, v_meshgateway) if common.get(v_meshallow, ["metadata", "namespace"]) == common.get(v_meshgateway, ["metadata", "namespace"])
+
+_check_57(params, v_meshallow) if common.get(v_meshallow, ["metadata", "namespace"]) == params.rootNamespace
 
 _check_58(v_meshallow, v_meshgateway) if {
 	every v_mkey in common.keys(common.get(v_meshallow, ["spec", "selector", "matchLabels"])) {
@@ -256,15 +247,22 @@ _check_62(v_meshallow, v_meshgateway, v_mkey) if common.get(v_meshgateway, ["met
 
 _check_63(v_meshallow, v_meshgateway, v_mkey) if common.get(v_meshgateway, ["spec", "template", "metadata", "labels", v_mkey]) == common.get(v_meshallow, ["spec", "selector", "matchLabels", v_mkey])
 
-# Pod, Deployment objects, by namespace: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every Pod, Deployment
+_objects_1 := common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
 
-_related_1_sets[key] contains v_gateway if {
-	some v_gateway in common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
+# Pod, Deployment objects, by namespace: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_gateway := _objects_1[i]
 	key := common.namespace(v_gateway)
-}
+]), _objects_1)
 
-_related_2 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])
+# every AuthorizationPolicy
+_objects_2 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])
 
-_related_3 := common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
+# the AuthorizationPolicy objects that pass the relation's own conditions
+_related_2 := [v_allow | some v_allow in _objects_2; _check_22(v_allow); _check_23(v_allow); _check_24(v_allow); _check_25(v_allow); _check_26(v_allow)]
+
+# the AuthorizationPolicy objects that pass the relation's own conditions
+_related_4 := [v_meshallow | some v_meshallow in _objects_2; _check_49(v_meshallow); _check_50(v_meshallow); _check_51(v_meshallow); _check_52(v_meshallow); _check_53(v_meshallow)]

@@ -22,7 +22,7 @@ _check_1(subject, params) if _check_2(subject, params)
 
 _check_1(subject, _) if _check_12(subject)
 
-_check_1(subject, params) if _check_22(subject, params)
+_check_1(subject, params) if _check_21(subject, params)
 
 _check_2(subject, params) if {
 	_check_3(subject)
@@ -63,86 +63,76 @@ _check_12(subject) if {
 	is_string(part_1)
 	key := concat("", [part_1])
 	some v_own in object.get(_related_1, [key], set())
-	_check_13(v_own)
 	not common.same(v_own, subject)
 }
 
-_check_13(v_own) if {
-	_check_14(v_own)
-	_check_15(v_own)
-	_check_16(v_own)
-	_check_17(v_own)
-	_check_19(v_own)
-}
+_check_13(v_own) if common.get(v_own, ["spec", "selector"]) == null
 
-_check_14(v_own) if common.get(v_own, ["spec", "selector"]) == null
+_check_14(v_own) if common.get(v_own, ["spec", "targetRef"]) == null
 
-_check_15(v_own) if common.get(v_own, ["spec", "targetRef"]) == null
+_check_15(v_own) if common.get(v_own, ["spec", "targetRefs"]) == null
 
-_check_16(v_own) if common.get(v_own, ["spec", "targetRefs"]) == null
+_check_16(v_own) if not _check_17(v_own)
 
-_check_17(v_own) if not _check_18(v_own)
-
-_check_18(v_own) if {
+_check_17(v_own) if {
 	value := common.get(v_own, ["spec", "rules"])
 	common.has_size(value)
 	count(value) > 0
 }
 
-_check_19(v_own) if _check_20(v_own)
+_check_18(v_own) if _check_19(v_own)
 
-_check_19(v_own) if _check_21(v_own)
+_check_18(v_own) if _check_20(v_own)
 
-_check_20(v_own) if common.get(v_own, ["spec", "action"]) == null
+_check_19(v_own) if common.get(v_own, ["spec", "action"]) == null
 
-_check_21(v_own) if common.get(v_own, ["spec", "action"]) == "ALLOW"
+_check_20(v_own) if common.get(v_own, ["spec", "action"]) == "ALLOW"
 
-_check_22(subject, params) if {
+_check_21(subject, params) if {
 	some v_root in _related_2
-	_check_23(params, v_root)
+	_check_30(params, v_root)
 	not common.same(v_root, subject)
 }
 
-_check_23(params, v_root) if {
-	_check_24(params, v_root)
-	_check_25(v_root)
-	_check_26(v_root)
-	_check_27(v_root)
-	_check_28(v_root)
-	_check_30(v_root)
-}
+_check_22(v_root) if common.get(v_root, ["spec", "selector"]) == null
 
-_check_24(params, v_root) if common.get(v_root, ["metadata", "namespace"]) == params.rootNamespace
+_check_23(v_root) if common.get(v_root, ["spec", "targetRef"]) == null
 
-_check_25(v_root) if common.get(v_root, ["spec", "selector"]) == null
+_check_24(v_root) if common.get(v_root, ["spec", "targetRefs"]) == null
 
-_check_26(v_root) if common.get(v_root, ["spec", "targetRef"]) == null
+_check_25(v_root) if not _check_26(v_root)
 
-_check_27(v_root) if common.get(v_root, ["spec", "targetRefs"]) == null
-
-_check_28(v_root) if not _check_29(v_root)
-
-_check_29(v_root) if {
+_check_26(v_root) if {
 	value := common.get(v_root, ["spec", "rules"])
 	common.has_size(value)
 	count(value) > 0
 }
 
-_check_30(v_root) if _check_31(v_root)
+_check_27(v_root) if _check_28(v_root)
 
-_check_30(v_root) if _check_32(v_root)
+_check_27(v_root) if _check_29(v_root)
 
-_check_31(v_root) if common.get(v_root, ["spec", "action"]) == null
+_check_28(v_root) if common.get(v_root, ["spec", "action"]) == null
 
-_check_32(v_root) if common.get(v_root, ["spec", "action"]) == "ALLOW"
+_check_29(v_root) if common.get(v_root, ["spec", "action"]) == "ALLOW"
 
-# AuthorizationPolicy objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+_check_30(params, v_root) if common.get(v_root, ["metadata", "namespace"]) == params.rootNamespace
 
-_related_1_sets[key] contains v_own if {
-	some v_own in common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])
+# every AuthorizationPolicy
+_objects_1 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])
+
+# AuthorizationPolicy objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_own := _objects_1[i]
+	_check_13(v_own)
+	_check_14(v_own)
+	_check_15(v_own)
+	_check_16(v_own)
+	_check_18(v_own)
 	some key in common.values(common.get(v_own, ["metadata", "namespace"]))
-}
+]), _objects_1)
 
-_related_2 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])
+# the AuthorizationPolicy objects that pass the relation's own conditions
+_related_2 := [v_root | some v_root in _objects_1; _check_22(v_root); _check_23(v_root); _check_24(v_root); _check_25(v_root); _check_27(v_root)]

@@ -22,7 +22,7 @@ _check_1(subject, _) if _check_2(subject)
 
 _check_1(subject, params) if _check_8(subject, params)
 
-_check_1(subject, params) if _check_15(subject, params)
+_check_1(subject, params) if _check_14(subject, params)
 
 _check_2(subject) if not _check_3(subject)
 
@@ -46,89 +46,86 @@ _check_8(subject, params) if {
 	is_string(part_1)
 	key := concat("", [part_1])
 	some v_own in object.get(_related_1, [key], set())
-	_check_9(params, v_own)
+	_check_10(params, v_own)
 	not common.same(v_own, subject)
 }
 
-_check_9(params, v_own) if {
-	_check_10(v_own)
-	_check_11(params, v_own)
-}
-
-_check_10(v_own) if {
+_check_9(v_own) if {
 	value := common.get(v_own, ["spec", "egress"])
 	common.has_size(value)
 	count(value) > 0
 }
 
-_check_11(params, v_own) if {
+_check_10(params, v_own) if {
 	every v_listener in common.list(common.get(v_own, ["spec", "egress"])) {
-		_check_12(params, v_listener)
+		_check_11(params, v_listener)
 	}
 }
 
-_check_12(params, v_listener) if {
+_check_11(params, v_listener) if {
 	every v_host in common.list(common.get(v_listener, ["hosts"])) {
-		_check_13(params, v_host)
+		_check_12(params, v_host)
 	}
 }
 
-_check_13(params, v_host) if not _check_14(params, v_host)
+_check_12(params, v_host) if not _check_13(params, v_host)
 
-_check_14(params, v_host) if {
+_check_13(params, v_host) if {
 	is_string(v_host)
 	common.regex_match(params.importAllHosts, v_host)
 }
 
-_check_15(subject, params) if {
+_check_14(subject, params) if {
 	some v_root in _related_2
-	_check_16(params, v_root)
+	_check_17(params, v_root)
 	not common.same(v_root, subject)
 }
 
-_check_16(params, v_root) if {
-	_check_17(params, v_root)
-	_check_18(v_root)
-	_check_19(v_root)
-	_check_20(params, v_root)
-}
+_check_15(v_root) if common.get(v_root, ["spec", "workloadSelector"]) == null
 
-_check_17(params, v_root) if common.get(v_root, ["metadata", "namespace"]) == params.rootNamespace
-
-_check_18(v_root) if common.get(v_root, ["spec", "workloadSelector"]) == null
-
-_check_19(v_root) if {
+_check_16(v_root) if {
 	value := common.get(v_root, ["spec", "egress"])
 	common.has_size(value)
 	count(value) > 0
 }
 
-_check_20(params, v_root) if {
+_check_17(params, v_root) if {
+	_check_18(params, v_root)
+	_check_19(params, v_root)
+}
+
+_check_18(params, v_root) if common.get(v_root, ["metadata", "namespace"]) == params.rootNamespace
+
+_check_19(params, v_root) if {
 	every v_listener in common.list(common.get(v_root, ["spec", "egress"])) {
-		_check_21(params, v_listener)
+		_check_20(params, v_listener)
 	}
 }
 
-_check_21(params, v_listener) if {
+_check_20(params, v_listener) if {
 	every v_host in common.list(common.get(v_listener, ["hosts"])) {
-		_check_22(params, v_host)
+		_check_21(params, v_host)
 	}
 }
 
-_check_22(params, v_host) if not _check_23(params, v_host)
+_check_21(params, v_host) if not _check_22(params, v_host)
 
-_check_23(params, v_host) if {
+_check_22(params, v_host) if {
 	is_string(v_host)
 	common.regex_match(params.importAllHosts, v_host)
 }
 
-# Sidecar objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every Sidecar
+_objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
 
-_related_1_sets[key] contains v_own if {
-	some v_own in common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
+# Sidecar objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_own := _objects_1[i]
+	_check_9(v_own)
 	some key in common.values(common.get(v_own, ["metadata", "namespace"]))
-}
+]), _objects_1)
 
-_related_2 := common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
+# the Sidecar objects that pass the relation's own conditions
+_related_2 := [v_root | some v_root in _objects_1; _check_15(v_root); _check_16(v_root)]

@@ -128,12 +128,14 @@ _check_26(v_p, v_q) if common.get(v_q, ["protocol"]) != common.get(v_p, ["protoc
 
 _check_27(params, v_p) if not common.get(v_p, ["protocol"]) in params.sharedPortProtocols
 
-# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every ServiceEntry
+_objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
 
-_related_1_sets[key] contains v_other if {
-	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
+# ServiceEntry objects, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_other := _objects_1[i]
 	some item_1 in common.list(common.get(v_other, ["spec", "ports"]))
 	some key in common.values(common.get(item_1, ["number"]))
-}
+]), _objects_1)

@@ -70,55 +70,55 @@ _check_13(subject, v_host) if not _check_14(subject, v_host)
 _check_14(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
 	some v_route in object.get(_related_2, [key], set())
-	_check_15(subject, v_route)
+	_check_20(subject, v_route)
 	not common.same(v_route, subject)
 	common.exports_overlap(subject, v_route)
 }
 
-_check_15(subject, v_route) if {
-	_check_16(subject, v_route)
-	_check_17(v_route)
-}
+_check_15(v_route) if _check_16(v_route)
 
-_check_16(subject, v_route) if common.get(v_route, ["metadata", "namespace"]) != common.get(subject, ["metadata", "namespace"])
+_check_15(v_route) if _check_17(v_route)
 
-_check_17(v_route) if _check_18(v_route)
+_check_15(v_route) if _check_18(v_route)
 
-_check_17(v_route) if _check_19(v_route)
+_check_16(v_route) if common.get(v_route, ["spec", "gateways"]) == null
 
-_check_17(v_route) if _check_20(v_route)
-
-_check_18(v_route) if common.get(v_route, ["spec", "gateways"]) == null
-
-_check_19(v_route) if {
+_check_17(v_route) if {
 	value := common.get(v_route, ["spec", "gateways"])
 	common.has_size(value)
 	count(value) == 0
 }
 
-_check_20(v_route) if {
+_check_18(v_route) if {
 	some v_routegateway in common.list(common.get(v_route, ["spec", "gateways"]))
-	_check_21(v_routegateway)
+	_check_19(v_routegateway)
 }
 
-_check_21(v_routegateway) if v_routegateway == "mesh"
+_check_19(v_routegateway) if v_routegateway == "mesh"
 
-# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+_check_20(subject, v_route) if common.get(v_route, ["metadata", "namespace"]) != common.get(subject, ["metadata", "namespace"])
 
-_related_1_sets[key] contains v_entry if {
-	some v_entry in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
+# every ServiceEntry
+_objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
+
+# ServiceEntry objects, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_entry := _objects_1[i]
 	some value in common.values(common.get(v_entry, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_entry))
-}
+]), _objects_1)
 
-# VirtualService objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_2 := {key: objects | some key, objects in _related_2_sets}
+# every VirtualService
+_objects_2 := common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
 
-_related_2_sets[key] contains v_route if {
-	some v_route in common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
+# VirtualService objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_2) pairs.
+_related_2 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_2)
+	v_route := _objects_2[i]
+	_check_15(v_route)
 	some value in common.values(common.get(v_route, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_route))
-}
+]), _objects_2)

@@ -24,22 +24,23 @@ _check_2(subject, v_host) if {
 	common.exports_overlap(subject, v_other)
 }
 
-# ServiceEntry objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every ServiceEntry
+_objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
 
-_related_1_sets[key] contains v_other if {
-	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
+# ServiceEntry objects, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_other := _objects_1[i]
 	some value in common.values(common.get(v_other, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_other))
-}
+]), _objects_1)
 
-# ServiceEntry objects, by the wildcard hosts that cover them: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1_covered := {key: objects | some key, objects in _related_1_covered_sets}
-
-_related_1_covered_sets[key] contains v_other if {
-	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "ServiceEntry"}])
+# ServiceEntry objects, by the wildcard hosts that cover them: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1_covered := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_other := _objects_1[i]
 	some value in common.values(common.get(v_other, ["spec", "hosts"]))
 	some key in common.covering(common.host(value, common.namespace(v_other)))
-}
+]), _objects_1)

@@ -29,7 +29,8 @@ _check_3(subject) if {
 _check_4(subject) if not _check_5(subject)
 
 _check_5(subject) if {
-	some v_workload in object.get(_related_1, [common.namespace(subject)], set())
+	key := common.namespace(subject)
+	some v_workload in object.get(_related_1, [key], set())
 	_check_6(subject, v_workload)
 	not common.same(v_workload, subject)
 }
@@ -61,57 +62,58 @@ _check_11(subject, v_key, v_workload) if common.get(v_workload, ["metadata", "la
 _check_12(subject, v_key, v_workload) if common.get(v_workload, ["spec", "template", "metadata", "labels", v_key]) == common.get(subject, ["spec", "workloadSelector", "labels", v_key])
 
 _check_13(subject, v_workload) if {
-	some v_other in object.get(_related_2, [common.namespace(subject)], set())
-	_check_14(v_other, v_workload)
+	key := common.namespace(subject)
+	some v_other in object.get(_related_2, [key], set())
+	_check_15(v_other, v_workload)
 	not common.same(v_other, subject)
 }
 
-_check_14(v_other, v_workload) if {
-	_check_15(v_other)
-	_check_16(v_other, v_workload)
-}
-
-_check_15(v_other) if {
+_check_14(v_other) if {
 	value := common.get(v_other, ["spec", "workloadSelector", "labels"])
 	common.has_size(value)
 	count(value) > 0
 }
 
-_check_16(v_other, v_workload) if {
+_check_15(v_other, v_workload) if {
 	every v_otherkey in common.keys(common.get(v_other, ["spec", "workloadSelector", "labels"])) {
-		_check_17(v_other, v_otherkey, v_workload)
+		_check_16(v_other, v_otherkey, v_workload)
 	}
 }
 
-_check_17(v_other, v_otherkey, v_workload) if _check_18(v_other, v_otherkey, v_workload)
+_check_16(v_other, v_otherkey, v_workload) if _check_17(v_other, v_otherkey, v_workload)
 
-_check_17(v_other, v_otherkey, v_workload) if _check_21(v_other, v_otherkey, v_workload)
+_check_16(v_other, v_otherkey, v_workload) if _check_20(v_other, v_otherkey, v_workload)
 
-_check_18(v_other, v_otherkey, v_workload) if {
-	_check_19(v_workload)
-	_check_20(v_other, v_otherkey, v_workload)
+_check_17(v_other, v_otherkey, v_workload) if {
+	_check_18(v_workload)
+	_check_19(v_other, v_otherkey, v_workload)
 }
 
-_check_19(v_workload) if common.get(v_workload, ["kind"]) == "Pod"
+_check_18(v_workload) if common.get(v_workload, ["kind"]) == "Pod"
 
-_check_20(v_other, v_otherkey, v_workload) if common.get(v_workload, ["metadata", "labels", v_otherkey]) == common.get(v_other, ["spec", "workloadSelector", "labels", v_otherkey])
+_check_19(v_other, v_otherkey, v_workload) if common.get(v_workload, ["metadata", "labels", v_otherkey]) == common.get(v_other, ["spec", "workloadSelector", "labels", v_otherkey])
 
-_check_21(v_other, v_otherkey, v_workload) if common.get(v_workload, ["spec", "template", "metadata", "labels", v_otherkey]) == common.get(v_other, ["spec", "workloadSelector", "labels", v_otherkey])
+_check_20(v_other, v_otherkey, v_workload) if common.get(v_workload, ["spec", "template", "metadata", "labels", v_otherkey]) == common.get(v_other, ["spec", "workloadSelector", "labels", v_otherkey])
 
-# Pod, Deployment objects, by namespace: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every Pod, Deployment
+_objects_1 := common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
 
-_related_1_sets[key] contains v_workload if {
-	some v_workload in common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}])
+# Pod, Deployment objects, by namespace: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_workload := _objects_1[i]
 	key := common.namespace(v_workload)
-}
+]), _objects_1)
 
-# Sidecar objects, by namespace: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_2 := {key: objects | some key, objects in _related_2_sets}
+# every Sidecar
+_objects_2 := common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
 
-_related_2_sets[key] contains v_other if {
-	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
+# Sidecar objects that pass the relation's own conditions, by namespace: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_2) pairs.
+_related_2 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_2)
+	v_other := _objects_2[i]
+	_check_14(v_other)
 	key := common.namespace(v_other)
-}
+]), _objects_2)

@@ -23,18 +23,21 @@ _check_2(subject) if common.get(subject, ["spec", "workloadSelector"]) != null
 _check_3(subject) if not _check_4(subject)
 
 _check_4(subject) if {
-	some v_other in object.get(_related_1, [common.namespace(subject)], set())
-	_check_5(v_other)
+	key := common.namespace(subject)
+	some v_other in object.get(_related_1, [key], set())
 	not common.same(v_other, subject)
 }
 
 _check_5(v_other) if common.get(v_other, ["spec", "workloadSelector"]) == null
 
-# Sidecar objects, by namespace: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every Sidecar
+_objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
 
-_related_1_sets[key] contains v_other if {
-	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
+# Sidecar objects that pass the relation's own conditions, by namespace: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_other := _objects_1[i]
+	_check_5(v_other)
 	key := common.namespace(v_other)
-}
+]), _objects_1)

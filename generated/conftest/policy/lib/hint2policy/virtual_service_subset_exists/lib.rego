@@ -403,12 +403,14 @@ _check_93(v_d, v_dr) if {
 
 _check_94(v_d, v_s) if common.get(v_s, ["name"]) == common.get(v_d, ["destination", "subset"])
 
-# DestinationRule objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every DestinationRule
+_objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "DestinationRule"}])
 
-_related_1_sets[key] contains v_dr if {
-	some v_dr in common.objects_of([{"group": "networking.istio.io", "kind": "DestinationRule"}])
+# DestinationRule objects, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_dr := _objects_1[i]
 	some value in common.values(common.get(v_dr, ["spec", "host"]))
 	key := common.host(value, common.namespace(v_dr))
-}
+]), _objects_1)

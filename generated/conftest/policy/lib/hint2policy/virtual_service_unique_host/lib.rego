@@ -43,7 +43,6 @@ _check_6(subject, v_host) if not _check_7(subject, v_host)
 _check_7(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
 	some v_other in object.get(_related_1, [key], set())
-	_check_8(v_other)
 	not common.same(v_other, subject)
 	common.exports_overlap(subject, v_other)
 }
@@ -69,12 +68,15 @@ _check_11(v_other) if {
 
 _check_12(v_ogw) if v_ogw == "mesh"
 
-# VirtualService objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every VirtualService
+_objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
 
-_related_1_sets[key] contains v_other if {
-	some v_other in common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
+# VirtualService objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_other := _objects_1[i]
+	_check_8(v_other)
 	some value in common.values(common.get(v_other, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_other))
-}
+]), _objects_1)

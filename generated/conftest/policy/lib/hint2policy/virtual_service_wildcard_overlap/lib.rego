@@ -126,12 +126,14 @@ _check_26(v_gw, v_wgw) if v_wgw == v_gw
 
 _check_27(subject, v_wide) if common.get(v_wide, ["metadata", "namespace"]) == common.get(subject, ["metadata", "namespace"])
 
-# VirtualService objects, by value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every VirtualService
+_objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
 
-_related_1_sets[key] contains v_wide if {
-	some v_wide in common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
+# VirtualService objects, by value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_wide := _objects_1[i]
 	some value in common.values(common.get(v_wide, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_wide))
-}
+]), _objects_1)

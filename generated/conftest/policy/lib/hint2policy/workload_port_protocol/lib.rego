@@ -23,21 +23,21 @@ _check_2(subject) if common.get(subject, ["metadata", "namespace"]) in ["kube-sy
 _check_3(subject) if not _check_4(subject)
 
 _check_4(subject) if {
-	some v_s1 in object.get(_related_1, [common.namespace(subject)], set())
-	_check_5(subject, v_s1)
+	key := common.namespace(subject)
+	some v_s1 in object.get(_related_1, [key], set())
+	_check_6(subject, v_s1)
 	not common.same(v_s1, subject)
 }
 
-_check_5(subject, v_s1) if {
-	_check_6(v_s1)
-	_check_7(subject, v_s1)
-	_check_9(subject, v_s1)
-}
-
-_check_6(v_s1) if {
+_check_5(v_s1) if {
 	value := common.get(v_s1, ["spec", "selector"])
 	common.has_size(value)
 	count(value) > 0
+}
+
+_check_6(subject, v_s1) if {
+	_check_7(subject, v_s1)
+	_check_9(subject, v_s1)
 }
 
 _check_7(subject, v_s1) if {
@@ -56,24 +56,23 @@ _check_9(subject, v_s1) if {
 _check_10(subject, v_p, v_s1) if {
 	key := common.get(v_p, ["port"])
 	some v_s2 in object.get(_related_2, [[common.namespace(subject), key]], set())
-	_check_11(subject, v_p, v_s1, v_s2)
+	_check_12(subject, v_p, v_s1, v_s2)
 	not common.same(v_s2, subject)
 }
 
-_check_11(subject, v_p, v_s1, v_s2) if {
-	_check_12(v_s1, v_s2)
-	_check_13(v_s2)
-	_check_14(subject, v_s2)
-	_check_16(v_p, v_s2)
-}
-
-_check_12(v_s1, v_s2) if common.get(v_s2, ["metadata", "name"]) != common.get(v_s1, ["metadata", "name"])
-
-_check_13(v_s2) if {
+_check_11(v_s2) if {
 	value := common.get(v_s2, ["spec", "selector"])
 	common.has_size(value)
 	count(value) > 0
 }
+
+_check_12(subject, v_p, v_s1, v_s2) if {
+	_check_13(v_s1, v_s2)
+	_check_14(subject, v_s2)
+	_check_16(v_p, v_s2)
+}
+
+_check_13(v_s1, v_s2) if common.get(v_s2, ["metadata", "name"]) != common.get(v_s1, ["metadata", "name"])
 
 _check_14(subject, v_s2) if {
 	every v_k2 in common.keys(common.get(v_s2, ["spec", "selector"])) {
@@ -168,22 +167,25 @@ _check_36(v_q) if {
 	common.regex_match(`(?i)^(tcp|tls|https|mongo|mysql|redis)(-|$)`, value)
 }
 
-# Service objects, by namespace: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_1 := {key: objects | some key, objects in _related_1_sets}
+# every Service
+_objects_1 := common.objects_of([{"group": "", "kind": "Service"}])
 
-_related_1_sets[key] contains v_s1 if {
-	some v_s1 in common.objects_of([{"group": "", "kind": "Service"}])
+# Service objects that pass the relation's own conditions, by namespace: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_s1 := _objects_1[i]
+	_check_5(v_s1)
 	key := common.namespace(v_s1)
-}
+]), _objects_1)
 
-# Service objects, by namespace and value: a complete rule, so every engine builds it once per query, from
-# a multi-value rule, so in time linear in the objects.
-_related_2 := {key: objects | some key, objects in _related_2_sets}
-
-_related_2_sets[key] contains v_s2 if {
-	some v_s2 in common.objects_of([{"group": "", "kind": "Service"}])
+# Service objects that pass the relation's own conditions, by namespace and value: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_2 := common.group(sort([[key, i] |
+	some i in common.positions(_objects_1)
+	v_s2 := _objects_1[i]
+	_check_11(v_s2)
 	some item_1 in common.list(common.get(v_s2, ["spec", "ports"]))
 	some value_key in common.values(common.get(item_1, ["port"]))
 	key := [common.namespace(v_s2), value_key]
-}
+]), _objects_1)

@@ -1,0 +1,75 @@
+"""Relation indexes: common.group in the real evaluators, and what the compiler puts in an index.
+
+An index groups a relation's objects by key once per query. It is built by
+sorting [key, position] pairs (common.group) because the engines' own grouping
+forms are quadratic on a popular key (BENCHMARKS.md, "Relation indexes").
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import regopy
+
+from hint2policy.engines import toolchain
+from hint2policy.render.rego import render_common
+
+ROOT = Path(__file__).resolve().parent.parent
+OBJECTS = [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}]
+# position 1 gives key "x" twice (an object with two values under one key): it is grouped once
+PAIRS = [["y", 3], ["x", 1], [80, 2], ["x", 0], ["x", 1], [["ns", 80], 2]]
+QUERY = f"x := data.lib.hint2policy.common.group(sort({json.dumps(PAIRS)}), {json.dumps(OBJECTS)})"
+EXPECTED = {
+    '"x"': [{"name": "a"}, {"name": "b"}],
+    '"y"': [{"name": "d"}],
+    "80": [{"name": "c"}],
+    '["ns",80]': [{"name": "c"}],
+}
+
+
+def _normal(found: list[list]) -> dict:
+    """The grouping as {key as JSON: sorted members}, whatever the engine's output form."""
+    return {json.dumps(k, separators=(",", ":")): sorted(v, key=json.dumps) for k, v in found}
+
+
+def test_group_in_opa(engines, tmp_path: Path) -> None:
+    (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")
+    query = f"{QUERY}; y := [[k, v] | some k, v in x]"
+    out = subprocess.run(
+        [str(toolchain.require("opa")), "eval", "-d", str(tmp_path), "--format", "json", query],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    found = json.loads(out.stdout)["result"][0]["bindings"]["y"]
+    assert _normal(found) == EXPECTED
+
+
+def test_group_in_rego_cpp() -> None:
+    interpreter = regopy.Interpreter()
+    interpreter.add_module("common.rego", render_common())
+    output = interpreter.query(f"{QUERY}; y := [[k, v] | some k; v := x[k]]")
+    assert output.ok(), str(output)
+    assert _normal(json.loads(str(output))["bindings"]["y"]) == EXPECTED
+
+
+def test_group_of_nothing_is_empty() -> None:
+    interpreter = regopy.Interpreter()
+    interpreter.add_module("common.rego", render_common())
+    output = interpreter.query("x := data.lib.hint2policy.common.group([], [])")
+    assert json.loads(str(output))["bindings"]["x"] == {}
+
+
+def test_conditions_on_the_related_object_alone_are_in_the_index() -> None:
+    # headless-service-unique-port: "the other Service is headless" reads only the related Service,
+    # so a port's group holds only headless Services; "not in ignoredNamespaces" reads a parameter
+    # and stays in the relation's body
+    rego = (ROOT / "generated/conftest/policy/lib/hint2policy/headless_service_unique_port/lib.rego").read_text()
+    index = rego[rego.index("_related_1 := common.group(") :]
+    headless = next(line.split(" if ")[0] for line in rego.splitlines() if '["spec", "clusterIP"]) == "None"' in line)
+    assert headless in index
+    ignored = next(line.split(" if ")[0] for line in rego.splitlines() if "not common.get(v_other" in line)
+    assert ignored not in index
