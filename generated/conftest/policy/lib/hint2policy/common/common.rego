@@ -175,6 +175,8 @@ group(sorted, objects) := {sorted[s][0]: {objects[i] | some i in {p[1] | some p 
 	some n in positions(starts)
 	s := starts[n]
 } if {
+	# regal takes the head's comprehension for a loop around this body; these run once per call
+	# regal ignore:non-loop-expression
 	starts := [j | some j in positions(sorted); _key_starts(sorted, j)]
 	ends := array.concat(array.slice(starts, 1, count(starts)), [count(sorted)])
 }

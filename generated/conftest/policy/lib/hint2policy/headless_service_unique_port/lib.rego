@@ -70,10 +70,13 @@ _objects_1 := common.objects_of([{"group": "", "kind": "Service"}])
 
 # Service objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_other := _objects_1[i]
-	_check_7(v_other)
-	some item_1 in common.list(common.get(v_other, ["spec", "ports"]))
-	some key in common.values(common.get(item_1, ["port"]))
-]), _objects_1)
+_related_1 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_other := _objects_1[i]
+		_check_7(v_other)
+		some item_1 in common.list(common.get(v_other, ["spec", "ports"]))
+		some key in common.values(common.get(item_1, ["port"]))
+	]),
+	_objects_1,
+)

@@ -252,11 +252,14 @@ _objects_1 := common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps",
 
 # Pod, Deployment objects, by namespace: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_gateway := _objects_1[i]
-	key := common.namespace(v_gateway)
-]), _objects_1)
+_related_1 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_gateway := _objects_1[i]
+		key := common.namespace(v_gateway)
+	]),
+	_objects_1,
+)
 
 # every AuthorizationPolicy
 _objects_2 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])

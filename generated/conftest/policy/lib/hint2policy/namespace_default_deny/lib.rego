@@ -123,16 +123,19 @@ _objects_1 := common.objects_of([{"group": "security.istio.io", "kind": "Authori
 
 # AuthorizationPolicy objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_own := _objects_1[i]
-	_check_13(v_own)
-	_check_14(v_own)
-	_check_15(v_own)
-	_check_16(v_own)
-	_check_18(v_own)
-	some key in common.values(common.get(v_own, ["metadata", "namespace"]))
-]), _objects_1)
+_related_1 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_own := _objects_1[i]
+		_check_13(v_own)
+		_check_14(v_own)
+		_check_15(v_own)
+		_check_16(v_own)
+		_check_18(v_own)
+		some key in common.values(common.get(v_own, ["metadata", "namespace"]))
+	]),
+	_objects_1,
+)
 
 # the AuthorizationPolicy objects that pass the relation's own conditions
 _related_2 := [v_root | some v_root in _objects_1; _check_22(v_root); _check_23(v_root); _check_24(v_root); _check_25(v_root); _check_27(v_root)]

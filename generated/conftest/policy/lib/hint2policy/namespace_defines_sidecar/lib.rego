@@ -120,12 +120,15 @@ _objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "Sidec
 
 # Sidecar objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_own := _objects_1[i]
-	_check_9(v_own)
-	some key in common.values(common.get(v_own, ["metadata", "namespace"]))
-]), _objects_1)
+_related_1 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_own := _objects_1[i]
+		_check_9(v_own)
+		some key in common.values(common.get(v_own, ["metadata", "namespace"]))
+	]),
+	_objects_1,
+)
 
 # the Sidecar objects that pass the relation's own conditions
 _related_2 := [v_root | some v_root in _objects_1; _check_15(v_root); _check_16(v_root)]

@@ -103,22 +103,28 @@ _objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "Servi
 
 # ServiceEntry objects, by value: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_entry := _objects_1[i]
-	some value in common.values(common.get(v_entry, ["spec", "hosts"]))
-	key := common.host(value, common.namespace(v_entry))
-]), _objects_1)
+_related_1 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_entry := _objects_1[i]
+		some value in common.values(common.get(v_entry, ["spec", "hosts"]))
+		key := common.host(value, common.namespace(v_entry))
+	]),
+	_objects_1,
+)
 
 # every VirtualService
 _objects_2 := common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
 
 # VirtualService objects that pass the relation's own conditions, by value: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_2) pairs.
-_related_2 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_2)
-	v_route := _objects_2[i]
-	_check_15(v_route)
-	some value in common.values(common.get(v_route, ["spec", "hosts"]))
-	key := common.host(value, common.namespace(v_route))
-]), _objects_2)
+_related_2 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_2)
+		v_route := _objects_2[i]
+		_check_15(v_route)
+		some value in common.values(common.get(v_route, ["spec", "hosts"]))
+		key := common.host(value, common.namespace(v_route))
+	]),
+	_objects_2,
+)

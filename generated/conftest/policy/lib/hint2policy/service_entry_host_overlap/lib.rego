@@ -29,18 +29,24 @@ _objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "Servi
 
 # ServiceEntry objects, by value: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_other := _objects_1[i]
-	some value in common.values(common.get(v_other, ["spec", "hosts"]))
-	key := common.host(value, common.namespace(v_other))
-]), _objects_1)
+_related_1 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_other := _objects_1[i]
+		some value in common.values(common.get(v_other, ["spec", "hosts"]))
+		key := common.host(value, common.namespace(v_other))
+	]),
+	_objects_1,
+)
 
 # ServiceEntry objects, by the wildcard hosts that cover them: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1_covered := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_other := _objects_1[i]
-	some value in common.values(common.get(v_other, ["spec", "hosts"]))
-	some key in common.covering(common.host(value, common.namespace(v_other)))
-]), _objects_1)
+_related_1_covered := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_other := _objects_1[i]
+		some value in common.values(common.get(v_other, ["spec", "hosts"]))
+		some key in common.covering(common.host(value, common.namespace(v_other)))
+	]),
+	_objects_1,
+)

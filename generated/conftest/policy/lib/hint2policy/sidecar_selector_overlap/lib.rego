@@ -100,20 +100,26 @@ _objects_1 := common.objects_of([{"group": "", "kind": "Pod"}, {"group": "apps",
 
 # Pod, Deployment objects, by namespace: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_workload := _objects_1[i]
-	key := common.namespace(v_workload)
-]), _objects_1)
+_related_1 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_workload := _objects_1[i]
+		key := common.namespace(v_workload)
+	]),
+	_objects_1,
+)
 
 # every Sidecar
 _objects_2 := common.objects_of([{"group": "networking.istio.io", "kind": "Sidecar"}])
 
 # Sidecar objects that pass the relation's own conditions, by namespace: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_2) pairs.
-_related_2 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_2)
-	v_other := _objects_2[i]
-	_check_14(v_other)
-	key := common.namespace(v_other)
-]), _objects_2)
+_related_2 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_2)
+		v_other := _objects_2[i]
+		_check_14(v_other)
+		key := common.namespace(v_other)
+	]),
+	_objects_2,
+)

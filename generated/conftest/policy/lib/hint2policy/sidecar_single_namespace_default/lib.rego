@@ -35,9 +35,12 @@ _objects_1 := common.objects_of([{"group": "networking.istio.io", "kind": "Sidec
 
 # Sidecar objects that pass the relation's own conditions, by namespace: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_other := _objects_1[i]
-	_check_5(v_other)
-	key := common.namespace(v_other)
-]), _objects_1)
+_related_1 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_other := _objects_1[i]
+		_check_5(v_other)
+		key := common.namespace(v_other)
+	]),
+	_objects_1,
+)

@@ -172,20 +172,26 @@ _objects_1 := common.objects_of([{"group": "", "kind": "Service"}])
 
 # Service objects that pass the relation's own conditions, by namespace: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_1 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_s1 := _objects_1[i]
-	_check_5(v_s1)
-	key := common.namespace(v_s1)
-]), _objects_1)
+_related_1 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_s1 := _objects_1[i]
+		_check_5(v_s1)
+		key := common.namespace(v_s1)
+	]),
+	_objects_1,
+)
 
 # Service objects that pass the relation's own conditions, by namespace and value: a complete rule, so every engine builds it
 # once per query, by sorting (key, position in _objects_1) pairs.
-_related_2 := common.group(sort([[key, i] |
-	some i in common.positions(_objects_1)
-	v_s2 := _objects_1[i]
-	_check_11(v_s2)
-	some item_1 in common.list(common.get(v_s2, ["spec", "ports"]))
-	some value_key in common.values(common.get(item_1, ["port"]))
-	key := [common.namespace(v_s2), value_key]
-]), _objects_1)
+_related_2 := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_s2 := _objects_1[i]
+		_check_11(v_s2)
+		some item_1 in common.list(common.get(v_s2, ["spec", "ports"]))
+		some value_key in common.values(common.get(item_1, ["port"]))
+		key := [common.namespace(v_s2), value_key]
+	]),
+	_objects_1,
+)
