@@ -171,11 +171,12 @@ def run(argv: list[str]) -> str:
     with tempfile.TemporaryDirectory(prefix="hint2policy-admission-") as tmp:
         root = Path(tmp) / "policies"
         write_tree(build_tree(list(hints)), root)
-        opa, gator = toolchain.require("opa"), toolchain.require("gator")
+        opa = toolchain.require("opa")
+        gator = None if args.no_gator else toolchain.require("gator")  # --no-gator runs without it
         for hint in hints:
             print(f"  {hint.id} ...", file=sys.stderr, flush=True)
             costs.append(opa_cost(opa, root / "conftest" / "policy", hint, Path(tmp), mesh, args.timeout))
-            if not args.no_gator:
+            if gator is not None:
                 costs.append(gator_cost(gator, root, hint, Path(tmp), mesh, args.iterations, args.timeout))
     return report(costs, info, argv, args.inventory)
 
