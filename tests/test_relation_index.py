@@ -73,3 +73,49 @@ def test_conditions_on_the_related_object_alone_are_in_the_index() -> None:
     assert headless in index
     ignored = next(line.split(" if ")[0] for line in rego.splitlines() if "not common.get(v_other" in line)
     assert ignored not in index
+
+
+def _inventory_object(version: str, kind: str, namespace: str | None, name: str) -> dict:
+    meta = {"name": name} | ({"namespace": namespace} if namespace else {})
+    return {"apiVersion": version, "kind": kind, "metadata": meta}
+
+
+ISTIO = "networking.istio.io/v1"
+# data.inventory as Gatekeeper replicates it: namespace (or cluster), apiVersion, kind, name
+INVENTORY = {
+    "namespace": {
+        ns: {
+            ISTIO: {"Sidecar": {"s": _inventory_object(ISTIO, "Sidecar", ns, "s")}},
+            "v1": {"Sidecar": {"x": _inventory_object("v1", "Sidecar", ns, "x")}},  # same kind, other group
+        }
+        for ns in ("a", "b")
+    },
+    "cluster": {"v1": {"Namespace": {"a": _inventory_object("v1", "Namespace", None, "a")}}},
+}
+SIDECARS = '[{"group": "networking.istio.io", "kind": "Sidecar"}]'
+
+
+def _opa_inventory(tmp_path: Path, query: str) -> list:
+    (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")
+    (tmp_path / "data.json").write_text(json.dumps({"inventory": INVENTORY}), encoding="utf-8")
+    argv = [str(toolchain.require("opa")), "eval", "-d", str(tmp_path), "-I", "--format", "json"]
+    out = subprocess.run([*argv, f"x := {query}"], input="{}", capture_output=True, text=True, check=True, timeout=120)
+    return json.loads(out.stdout)["result"][0]["bindings"]["x"]
+
+
+def _names(found: list) -> list[str]:
+    return sorted(f"{o['metadata'].get('namespace', '')}/{o['metadata']['name']}" for o in found)
+
+
+def test_a_review_reads_the_inventory_by_group_from_the_version_key(engines, tmp_path: Path) -> None:
+    # Gatekeeper mode (input is one object): every namespace, only the group asked for
+    found = _opa_inventory(tmp_path, f"data.lib.hint2policy.common.objects_of({SIDECARS})")
+    assert _names(found) == ["a/s", "b/s"]
+    cluster = _opa_inventory(tmp_path, 'data.lib.hint2policy.common.objects_of([{"group": "", "kind": "Namespace"}])')
+    assert _names(cluster) == ["/a"]
+
+
+def test_a_namespaced_relation_reads_one_namespace_of_the_inventory(engines, tmp_path: Path) -> None:
+    found = _opa_inventory(tmp_path, f'data.lib.hint2policy.common.objects_in({SIDECARS}, "b")')
+    assert _names(found) == ["b/s"]
+    assert _opa_inventory(tmp_path, f'data.lib.hint2policy.common.objects_in({SIDECARS}, "none")') == []

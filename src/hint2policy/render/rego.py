@@ -179,19 +179,23 @@ class RegoRenderer:
         scoped = "[common.namespace(subject), {k}]" if join is not None and node.scope == "namespace" else "{k}"
         found = []
         for rule, keys in lookups:
-            # read through object.get on the whole rule: engines build it once per query, where
-            # rule[k] would evaluate its body again for every k
+            # through the index's accessor (index.rego.j2): the index where a query checks every
+            # document, one scan for all the keys where it reviews one object
             if keys:
-                found.append(f"{{o | some k in {keys}; some o in object.get({rule}, [{scoped.format(k='k')}], set())}}")
+                scoped_keys = keys if scoped == "{k}" else f"{{{scoped.format(k='k')} | some k in {keys}}}"
+                found.append(f"{rule}_of({scoped_keys})")
             else:
-                found.append(f"object.get({rule}, [{scoped.format(k='key')}], set())")
+                found.append(f"{rule}_of([{scoped.format(k='key')}])")
         source = found[0] if len(found) == 1 else f"({' | '.join(found)})"
         return [*pre, f"key := {key}", f"some {var} in {source}"]
 
+    @staticmethod
+    def kinds(node: ir.Related) -> str:
+        return escape.rego_value([{"group": k.group, "kind": k.kind} for k in node.kinds])
+
     def objects(self, node: ir.Related) -> str:
         """The rule that lists the objects of the relation's kinds, once per query; indexes hold positions in it."""
-        kinds = escape.rego_value([{"group": k.group, "kind": k.kind} for k in node.kinds])
-        objects = f"common.objects_of({kinds})"
+        objects = f"common.objects_of({self.kinds(node)})"
         rule = f"_objects_{self.policy.relations.index(node) + 1}"
         names = ", ".join(k.kind for k in node.kinds)
         return self.define_index(rule, (objects,), lambda name: f"# every {names}\n{name} := {objects}")
@@ -223,13 +227,32 @@ class RegoRenderer:
             if node.scope == "namespace":
                 lines.append(f"key := [common.namespace({var}), value_key]")
         comment = self.index_comment(node, by, bool(filters))
+        scanned = self.scanned(node, by, objects)
         return self.define_index(
             rule,
             (var, comment, *lines),
-            lambda name: render("rego/index.rego.j2", rule=name, objects=objects, lines=lines, comment=comment).rstrip(
-                "\n"
-            ),
+            lambda name: render(
+                "rego/index.rego.j2",
+                rule=name,
+                objects=objects,
+                lines=lines,
+                comment=comment,
+                var=var,
+                scanned=scanned,
+            ).rstrip("\n"),
         )
+
+    def scanned(self, node: ir.Related, by: str | None, objects: str) -> list[str]:
+        """How a one-object review scans for keys: in their namespaces of data.inventory where keys name them."""
+        var = var_name(node.var)
+        namespaces = None
+        if node.scope == "namespace":  # a key is the namespace, or [namespace, value] when joined
+            namespaces = "keys" if by is None else "{k[0] | some k in keys}"
+        elif by == "exact" and not node.join.hosts and node.join.values.segments == ("metadata", "namespace"):
+            namespaces = "keys"  # joined on the object's own namespace
+        if namespaces is None:
+            return [f"some {var} in {objects}"]
+        return [f"some ns in {namespaces}", f"some {var} in common.objects_in({self.kinds(node)}, ns)"]
 
     def define_index(self, rule: str, definition: tuple[str, ...], text: Callable[[str], str]) -> str:
         """rule's text, unless an index of the same definition exists: then that one's name."""

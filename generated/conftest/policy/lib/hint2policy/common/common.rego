@@ -54,8 +54,11 @@ _folds_case(pattern) if {
 }
 
 # api_group is the group of obj's apiVersion ("" for the core group).
-api_group(obj) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
-	parts := split(get(obj, ["apiVersion"]), "/")
+api_group(obj) := group_of(get(obj, ["apiVersion"]))
+
+# group_of is the group of an apiVersion such as "apps/v1" ("" for "v1").
+group_of(api_version) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
+	parts := split(api_version, "/")
 }
 
 # named holds when obj's kind has the name of one of kinds, whatever their groups.
@@ -135,19 +138,29 @@ objects_of(kinds) := array.concat(
 	[o |
 		some k in kinds
 		some in_namespace in data.inventory.namespace
-		some by_kind in in_namespace
-		some o in object.get(by_kind, k.kind, {})
-		api_group(o) == k.group
+		some o in _of_kind(in_namespace, k)
 	],
-	[o |
-		some k in kinds
-		some by_kind in data.inventory.cluster
-		some o in object.get(by_kind, k.kind, {})
-		api_group(o) == k.group
-	],
+	[o | some k in kinds; some o in _of_kind(data.inventory.cluster, k)],
 ) if {
 	not combined
 }
+
+# objects_in returns the objects of kinds in namespace ns of data.inventory: a review that looks
+# for related objects in its own namespace reads that namespace alone.
+objects_in(kinds, ns) := [o |
+	some k in kinds
+	some o in _of_kind(object.get(data.inventory.namespace, [ns], {}), k)
+]
+
+# _of_kind returns the objects of kind k (group and kind) in one namespace of data.inventory, or
+# its cluster part: {apiVersion: {kind: {name: object}}}. The group is read from the apiVersion
+# key, once per version rather than once per object. `some version, by_kind in` would say it
+# shorter, but rego-cpp cannot parse that in a comprehension.
+_of_kind(by_version, k) := [o |
+	some version
+	group_of(version) == k.group
+	some o in object.get(by_version[version], k.kind, {})
+]
 
 # namespace is obj's namespace, "" for an object without one.
 namespace(obj) := text(get(obj, ["metadata", "namespace"]))
