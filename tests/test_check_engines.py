@@ -11,7 +11,7 @@ from hint2policy.check import ENGINES
 from hint2policy.cli import app
 
 MANIFESTS = Path(__file__).parent / "data" / "manifests"
-APPS = [MANIFESTS / name for name in ("bookinfo", "istio", "json")]
+APPS = [MANIFESTS / name for name in ("bookinfo", "istio", "json", "teams")]
 HELM = MANIFESTS / "helm" / "rendered.yaml"
 
 

@@ -101,21 +101,38 @@ def _kyverno(
 
 
 def _unique_names(subjects: list[tuple[str, dict]]) -> list[list[tuple[str, dict]]]:
-    """Subjects split so that no two in a group share a name.
+    """Subjects split so that `kyverno test` cannot mistake one for another within a Test.
 
-    `kyverno test` finds a result's resource by name, whatever its kind and
-    (for a namespace-less one) namespace, so two reviewed objects of one name cannot share a Test.
+    `kyverno test` finds a result's resource by namespace/name, whatever its kind, and a
+    namespace-less resource by name alone in any namespace. So two reviewed objects may share a
+    Test unless they have one namespace and name, or one of them has no namespace and their names
+    are equal. Objects named alike in different namespaces (app0 in every namespace of a mesh)
+    share one Test: each `kyverno test` reloads every object of the cluster.
     """
-    groups: list[tuple[set[str], list[tuple[str, dict]]]] = []
+    groups: list[list[tuple[str, dict]]] = []
+    taken: list[tuple[set[str], set[str]]] = []  # per group: namespace/name of each member, names of all
     for subject in subjects:
         meta = subject[1]["metadata"]
-        key = meta["name"]
-        group = next((g for g in groups if key not in g[0]), None)
-        if group is None:
-            groups.append(group := (set(), []))
-        group[0].add(key)
-        group[1].append(subject)
-    return [members for _, members in groups]
+        name, namespace = meta["name"], meta.get("namespace") or ""
+        scoped = f"{namespace}/{name}"
+        at = next(
+            (i for i, (scoped_names, names) in enumerate(taken) if not _clash(scoped, name, scoped_names, names)),
+            None,
+        )
+        if at is None:
+            at = len(groups)
+            groups.append([])
+            taken.append((set(), set()))
+        groups[at].append(subject)
+        taken[at][0].add(scoped)
+        taken[at][1].add(name)
+    return groups
+
+
+def _clash(scoped: str, name: str, scoped_names: set[str], names: set[str]) -> bool:
+    if scoped.startswith("/"):  # no namespace: kyverno test reads the name in every namespace
+        return name in names
+    return scoped in scoped_names or f"/{name}" in scoped_names
 
 
 def _write_inputs(
