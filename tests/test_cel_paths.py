@@ -8,9 +8,12 @@ these tests read the rendered text.
 from __future__ import annotations
 
 from itertools import pairwise
+from pathlib import Path
 
+from hint2policy.catalog import load_catalog
 from hint2policy.compile.workloads import template_groups
 from hint2policy.render import cel
+from hint2policy.render.kyverno import list_variables
 
 GUARD = "== map"
 
@@ -54,3 +57,17 @@ def test_an_exemption_reads_each_annotations_map_once() -> None:
     places = 1 + sum(1 for template, _ in template_groups() if template)
     assert text.count('"annotations"') == places, text
     assert text.count(".exists(a, type(a) == map") == places, text
+
+
+def test_relations_that_list_one_kind_in_one_scope_share_one_list() -> None:
+    # virtual-service-subset-exists relates each of five destination kinds to DestinationRules in
+    # any namespace: one resource.List, read by all five (each List copies every object it returns)
+    hints = {h.id: h for h in load_catalog([Path(__file__).parent.parent / "hints"]).hints}
+    subset = hints["virtual-service-subset-exists"].policy
+    assert len(subset.relations) == 5
+    assert [v["name"] for v in list_variables(subset)] == ["related_1_1"]
+    assert set(cel.list_names(subset).values()) == {"related_1_1"}
+    # pods listed in the subject's namespace and in every namespace stay two lists
+    ingress = hints["ingress-gateway-authorization"].policy
+    expressions = [v["expression"] for v in list_variables(ingress)]
+    assert len(expressions) == len(set(expressions)) == 5

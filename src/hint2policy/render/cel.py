@@ -7,6 +7,7 @@ iterations, as the Rego library does.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from hint2policy.compile import ir
@@ -116,8 +117,13 @@ class CelRenderer:
                 *([self.join(node.join, var)] if node.join else []),
                 *([self.expr(node.body)] if node.body else []),
             ]
-            found.append(f"variables.{list_name(number, position)}.exists({var}, {' && '.join(conditions) or 'true'})")
+            listed = self.list_names[(number, position)]
+            found.append(f"variables.{listed}.exists({var}, {' && '.join(conditions) or 'true'})")
         return "(" + " || ".join(found) + ")"
+
+    @functools.cached_property
+    def list_names(self) -> dict[tuple[int, int], str]:
+        return list_names(self.policy)
 
     @property
     def subject_kinds(self) -> set[tuple[str, str]]:
@@ -228,8 +234,19 @@ def as_list(x: str) -> str:
     return let(x, lambda v: f"(type({v}) == list ? {v} : [])", "items", False)
 
 
-def list_name(relation: int, kind: int) -> str:
-    return f"related_{relation}_{kind}"
+def list_names(policy: ir.Policy) -> dict[tuple[int, int], str]:
+    """The variable that lists each relation's kind, by (relation number, kind position).
+
+    Relations that list one kind in one scope share a variable, named for the first of them: a
+    resource.List copies every object it returns, at every evaluation.
+    """
+    first: dict[tuple[str, str, bool], str] = {}
+    names = {}
+    for number, relation in enumerate(policy.relations, 1):
+        for position, kind in enumerate(relation.kinds, 1):
+            listed = (kind.group, kind.kind, relation.scope == "namespace")
+            names[(number, position)] = first.setdefault(listed, f"related_{number}_{position}")
+    return names
 
 
 # -- paths ----------------------------------------------------------------------------------

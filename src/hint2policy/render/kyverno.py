@@ -86,14 +86,17 @@ VALIDATION_ACTION = {"deny": "Deny", "warn": "Audit"}
 
 
 def list_variables(policy: ir.Policy) -> list[dict[str, str]]:
-    """One resource.List per relation and kind, evaluated once per admission request."""
-    variables = []
+    """One resource.List per kind and scope the relations read, evaluated once per admission request."""
+    variables, names = [], cel.list_names(policy)
     for number, relation in enumerate(policy.relations, 1):
         namespace = cel.namespace("object") if relation.scope == "namespace" else '""'
         for position, kind in enumerate(relation.kinds, 1):
+            name = names[(number, position)]
+            if any(v["name"] == name for v in variables):
+                continue  # listed by an earlier relation
             version, resource = escape.cel_str(api_version(kind.group)), escape.cel_str(plural(kind.kind))
             listed = f"resource.List({version}, {resource}, {namespace})"
-            variables.append({"name": cel.list_name(number, position), "expression": f"dyn({listed}.items)"})
+            variables.append({"name": name, "expression": f"dyn({listed}.items)"})
     return variables
 
 
