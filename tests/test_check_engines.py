@@ -49,3 +49,25 @@ def test_helm_output_on_stdin_is_checked_by_every_engine(engines, cli, engine: s
     assert from_stdin["findings"], "the rendered chart has findings"
     assert _said(from_stdin) == _said(from_file)
     assert {f["file"] for f in from_stdin["findings"]} == {"-"}
+
+
+# two short hosts, one twice, and hosts of the wrong type: one finding per distinct message in every
+# engine (Kyverno joins one object's messages; CEL cannot print a list or a map, so no engine does)
+SEVERAL = """\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: several
+  namespace: shop
+spec:
+  hosts: [reviews, ratings, reviews, {a: 1}, [x, y], reviews.shop.svc.cluster.local]
+"""
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_several_violations_of_one_hint_are_several_findings(engines, cli, engine: str) -> None:
+    doc = _check(cli, "-", "--engine", engine, stdin=SEVERAL)
+    hosts = {f["message"].split("short host ")[1].split(":")[0] for f in doc["findings"]}
+    assert hosts == {"reviews", "ratings", "<map>", "<list>"}
+    assert doc["summary"]["findings"] == 4

@@ -87,4 +87,6 @@ def message(error: ValidationError) -> str:
         return error.message.replace("is a required property", "is required")
     if error.validator == "pattern":
         return f"{error.instance!r} does not match {error.validator_value!r}"
+    if error.validator == "not" and set(error.validator_value) == {"pattern"}:
+        return f"{error.instance!r} must not contain {error.validator_value['pattern'].replace(chr(92), '')!r}"
     return error.message

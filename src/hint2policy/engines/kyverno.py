@@ -13,6 +13,7 @@ from pathlib import Path
 from hint2policy.engines import toolchain
 from hint2policy.engines.runner import Completed, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
+from hint2policy.render.cel import MESSAGE_SEPARATOR
 
 TIMEOUT = 600.0
 _GOT = re.compile(r"Want (\w+), got (\w+)")
@@ -117,15 +118,16 @@ def _apply(report: EngineFindings, root: Path, argv: list[str], folder: Path) ->
         if result.get("result") not in ("fail", "warn"):
             continue
         for resource in result.get("resources") or []:
-            report.findings.append(
+            report.findings += [
                 Finding(
                     hint=str(result.get("policy")),
                     kind=str(resource.get("kind")),
                     namespace=resource.get("namespace") or "",
                     name=str(resource.get("name")),
-                    message=result.get("message", ""),
+                    message=message,
                 )
-            )
+                for message in messages(result.get("message", ""))
+            ]
 
 
 def test_findings(root: Path, test_dir: Path, kinds: dict[str, set[str]]) -> EngineFindings:
@@ -145,10 +147,16 @@ def test_findings(root: Path, test_dir: Path, kinds: dict[str, set[str]]) -> Eng
         if not got or got.group(2) not in ("fail", "warn"):
             report.error = f"kyverno could not evaluate {policy} on {resource}: {reason} {message}".strip()
             return report
-        report.findings.append(_finding(policy, resource, message, kinds.get(policy, set())))
+        report.findings += [_finding(policy, resource, m, kinds.get(policy, set())) for m in messages(message)]
     if not rows:
         report.error = _no_results(done)
     return report
+
+
+def messages(text: str) -> list[str]:
+    """One message per violation, in order, each once: Kyverno gives one result per policy and
+    object, its messages joined (render/cel.py); the Rego engines give a set of messages."""
+    return list(dict.fromkeys(text.split(MESSAGE_SEPARATOR)))
 
 
 def _finding(policy: str, resource: str, message: str, kinds: set[str]) -> Finding:

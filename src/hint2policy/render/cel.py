@@ -14,6 +14,9 @@ from hint2policy.compile import ir
 from hint2policy.compile.workloads import template_groups
 from hint2policy.render import escape, exemption
 
+# joins the messages of one object's violations in a Kyverno result (not allowed in a hint's message)
+MESSAGE_SEPARATOR = " | "
+
 _COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _STRING_METHOD = {"startsWith": "startsWith", "endsWith": "endsWith", "contains": "contains"}
 _LENGTH = {"lengthEq": "==", "lengthGt": ">", "lengthGte": ">=", "lengthLt": "<", "lengthLte": "<="}
@@ -186,7 +189,8 @@ class CelRenderer:
     # -- message ----------------------------------------------------------------------
 
     def text(self, x: str) -> str:
-        return let(x, lambda t: f'(type({t}) == string ? {t} : ({t} == null ? "" : string({t})))', "text", False)
+        # as common.text in Rego: CEL's string() fails on a list or map, which a wrong-typed field can be
+        return let(x, lambda t: f'(type({t}) == string ? {t} : ({t} == null ? "" : {_printed(t)}))', "text", False)
 
     def message_part(self, part: ir.MessagePart) -> str:
         if isinstance(part, str):
@@ -197,13 +201,19 @@ class CelRenderer:
         return self.text(self.ref(part))
 
     def message(self) -> str:
-        """Messages of every failing binding of the chain, joined by '; '."""
+        """Messages of every failing binding of the chain, one per line.
+
+        Kyverno gives one result per policy and object, and CEL refuses line breaks in a message; so the
+        messages are joined by MESSAGE_SEPARATOR, which hint.schema.json keeps out of a hint's message,
+        and `check` reads one finding per part, as the Rego engines give one per binding.
+        """
         text = " + ".join(self.message_part(p) for p in self.policy.message) or '""'
         for depth in range(len(self.policy.chain) - 1, -1, -1):
             quantifier = self.policy.chain[depth]
             rest = self.policy.chain[depth + 1] if depth + 1 < len(self.policy.chain) else self.policy.body
             var = var_name(quantifier.var)
-            text = f'{self.source(quantifier)}.filter({var}, !{self.expr(rest)}).map({var}, {text}).join("; ")'
+            joined = escape.cel_str(MESSAGE_SEPARATOR)
+            text = f"{self.source(quantifier)}.filter({var}, !{self.expr(rest)}).map({var}, {text}).join({joined})"
         return text
 
 
@@ -227,6 +237,10 @@ def let(value: str, body: Callable[[str], str], name: str, boolean: bool = True)
     if value.isidentifier():
         return body(value)
     return f"[{value}].exists({name}, {body(name)})" if boolean else f"[{value}].map({name}, {body(name)})[0]"
+
+
+def _printed(t: str) -> str:
+    return f'(type({t}) == list ? "<list>" : (type({t}) == map ? "<map>" : string({t})))'
 
 
 def as_list(x: str) -> str:

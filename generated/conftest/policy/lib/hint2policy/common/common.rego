@@ -25,14 +25,22 @@ has_size(x) if is_array(x)
 
 has_size(x) if is_object(x)
 
-# text is x as message text: a string as it is, null (a missing field) as "", anything else printed.
+# text is x as message text: a string as it is, null (a missing field) as "", a number or boolean
+# printed, a list or map (a field of the wrong type) as <list> or <map>: Kyverno's CEL cannot print
+# those, and every engine's message must be the same.
 text(x) := x if is_string(x)
 
 text(x) := "" if is_null(x)
 
+text(x) := "<list>" if is_array(x)
+
+text(x) := "<map>" if is_object(x)
+
 text(x) := sprintf("%v", [x]) if {
 	not is_string(x)
 	not is_null(x)
+	not is_array(x)
+	not is_object(x)
 }
 
 # regex_match is regex.match, with a leading (?i) applied by lower-casing the value instead:
