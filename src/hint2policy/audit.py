@@ -109,24 +109,20 @@ def _unique_names(subjects: list[tuple[str, dict]]) -> list[list[tuple[str, dict
     are equal. Objects named alike in different namespaces (app0 in every namespace of a mesh)
     share one Test: each `kyverno test` reloads every object of the cluster.
     """
-    groups: list[list[tuple[str, dict]]] = []
-    taken: list[tuple[set[str], set[str]]] = []  # per group: namespace/name of each member, names of all
+    # per group: the namespace/name of each member, the names of all, the members
+    groups: list[tuple[set[str], set[str], list[tuple[str, dict]]]] = []
     for subject in subjects:
         meta = subject[1]["metadata"]
         name, namespace = meta["name"], meta.get("namespace") or ""
         scoped = f"{namespace}/{name}"
-        at = next(
-            (i for i, (scoped_names, names) in enumerate(taken) if not _clash(scoped, name, scoped_names, names)),
-            None,
-        )
-        if at is None:
-            at = len(groups)
-            groups.append([])
-            taken.append((set(), set()))
-        groups[at].append(subject)
-        taken[at][0].add(scoped)
-        taken[at][1].add(name)
-    return groups
+        group = next((g for g in groups if not _clash(scoped, name, g[0], g[1])), None)
+        if group is None:
+            group = (set(), set(), [])
+            groups.append(group)
+        group[0].add(scoped)
+        group[1].add(name)
+        group[2].append(subject)
+    return [members for *_, members in groups]
 
 
 def _clash(scoped: str, name: str, scoped_names: set[str], names: set[str]) -> bool:

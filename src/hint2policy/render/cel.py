@@ -201,7 +201,7 @@ class CelRenderer:
         return self.text(self.ref(part))
 
     def message(self) -> str:
-        """Messages of every failing binding of the chain, one per line.
+        """Messages of every failing binding of the chain, joined by MESSAGE_SEPARATOR.
 
         Kyverno gives one result per policy and object, and CEL refuses line breaks in a message; so the
         messages are joined by MESSAGE_SEPARATOR, which hint.schema.json keeps out of a hint's message,

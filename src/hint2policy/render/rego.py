@@ -215,7 +215,7 @@ class RegoRenderer:
             body = "; ".join([f"some {var} in {objects}", *filters])
             comment = self.index_comment(node, by, True)
             return self.define_index(rule, (body,), lambda name: f"{comment}\n{name} := [{var} | {body}]")
-        lines = [f"{var} := {objects}[i]", *filters]
+        lines = list(filters)  # what the index and the scan ask of each object, after binding it
         if by is None:
             lines.append(f"key := common.namespace({var})")
         else:
@@ -230,7 +230,7 @@ class RegoRenderer:
         scanned = self.scanned(node, by, objects)
         return self.define_index(
             rule,
-            (var, comment, *lines),
+            (var, objects, comment, *lines),
             lambda name: render(
                 "rego/index.rego.j2",
                 rule=name,
