@@ -106,6 +106,17 @@ def test_unknown_engine_is_a_usage_error(cli, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "opa" in result.output
 
 
+def test_check_reads_no_fixtures_so_a_broken_one_stops_test_and_not_check(cli, hint_copy, tmp_path: Path) -> None:
+    folder = hint_copy("service-entry-fqdn-hosts")
+    (folder / "fixtures" / "fail-short-host.yaml").write_text("kind: [unclosed\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(SHORT_HOST_SE, encoding="utf-8")
+    checked = invoke(cli, "check", str(tmp_path / "m.yaml"), "--hints", str(folder.parent), "--output", "json")
+    assert checked.exit_code == 1, checked.output
+    assert [f["hint"] for f in _json(checked)["findings"]] == ["service-entry-fqdn-hosts"]
+    tested = invoke(cli, "test", "--hints", str(folder.parent), "--engine", "embedded")
+    assert tested.exit_code == 2 and "fail-short-host.yaml" in tested.output, tested.output
+
+
 def _app():
     from hint2policy.cli import app
 

@@ -86,13 +86,16 @@ def hint_folders(roots: Iterable[Path]) -> list[Path]:
     return folders
 
 
-def load_catalog(roots: Iterable[Path]) -> Catalog:
-    """Load every hint under roots, keeping the good ones and every error."""
+def load_catalog(roots: Iterable[Path], *, fixtures: bool = True) -> Catalog:
+    """Load every hint under roots, keeping the good ones and every error.
+
+    Without fixtures (`check` reads none) each hint's fixtures are neither read nor checked.
+    """
     catalog = Catalog([], [])
     seen: dict[str, Path] = {}
     for folder in hint_folders(roots):
         try:
-            hint = load_hint(folder)
+            hint = load_hint(folder, fixtures=fixtures)
         except SpecError as exc:
             catalog.errors.append(exc)
             continue
@@ -108,8 +111,8 @@ def load_catalog(roots: Iterable[Path]) -> Catalog:
     return catalog
 
 
-def load_hint(folder: Path) -> Entry:
-    """Load, validate and compile one hint folder; raises SpecError."""
+def load_hint(folder: Path, *, fixtures: bool = True) -> Entry:
+    """Load, validate and compile one hint folder (its fixtures too, unless told not to); raises SpecError."""
     file = folder / SPEC_NAME
     try:
         located = load_located(read_text(file))
@@ -128,9 +131,11 @@ def load_hint(folder: Path) -> Entry:
     if located.value.get("status", "enforced") != "enforced":
         return Note(folder, located.value)
     policy = compile_spec(file, located)
-    fixtures = tuple(load_fixtures(folder / "fixtures"))
-    _check_fixtures(policy, fixtures)
-    return Hint(folder, policy, fixtures)
+    if not fixtures:
+        return Hint(folder, policy, ())
+    found = tuple(load_fixtures(folder / "fixtures"))
+    _check_fixtures(policy, found)
+    return Hint(folder, policy, found)
 
 
 _POLICY_FIELDS = ("action", "match", "parameters", "check", "message")

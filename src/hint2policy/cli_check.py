@@ -59,7 +59,7 @@ def check(
     """Check Kubernetes manifests against every hint: exit 0 clean, 1 findings at --fail-on, 2 input errors."""
     from hint2policy.report import findings as formats
 
-    _, selected = configured(load_or_exit(hints), config)
+    _, selected = configured(load_or_exit(hints, fixtures=False), config)
     run = run_check(selected, paths, str(engine), fail_on.value, progress=_progress())
     render = {
         CheckOutput.table: formats.table,

@@ -34,9 +34,11 @@ ConfigOption = Annotated[
 ]
 
 
-def load_or_exit(roots: list[Path] | None) -> Catalog:
-    """The catalog under roots (default: the shipped one); every bad hint printed, then exit 2 if any."""
-    catalog = load_catalog(roots or [default_hints_dir()])
+def load_or_exit(roots: list[Path] | None, *, fixtures: bool = True) -> Catalog:
+    """The catalog under roots (default: the shipped one); every bad hint printed, then exit 2 if any.
+
+    Commands that never read fixtures say so (fixtures=False) and do not pay for loading them."""
+    catalog = load_catalog(roots or [default_hints_dir()], fixtures=fixtures)
     for error in catalog.errors:
         typer.echo(f"error: {error}", err=True)
     if catalog.errors:

@@ -13,9 +13,9 @@ from typing import Any
 import yaml
 
 FieldPath = tuple[str | int, ...]
-# libyaml's parser where PyYAML was built with it, for fixtures and users' manifests: the same YAML,
-# several times faster. Specs keep the pure-Python parser, which reads a lone surrogate escape as text
-# (so the schema can name the field) where libyaml stops at the whole document.
+# libyaml's parser where PyYAML was built with it: the same YAML, several times faster. A spec whose
+# libyaml reading fails is read again by the pure-Python parser, whose verdict stands: it reads a lone
+# surrogate escape as text (so the schema can name the field) where libyaml stops at the whole document.
 FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -45,7 +45,16 @@ class YamlError(Exception):
 
 def load_located(text: str) -> Located:
     """Load one YAML document, recording lines and refusing duplicate keys."""
-    loader = yaml.SafeLoader(text)
+    if FastLoader is not yaml.SafeLoader:
+        try:
+            return _load_located(FastLoader, text)
+        except YamlError:
+            pass  # the pure-Python parser's reading and its message are the ones reported
+    return _load_located(yaml.SafeLoader, text)
+
+
+def _load_located(loader_class: type, text: str) -> Located:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
