@@ -68,7 +68,8 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
 def _kyverno(
     root: Path, hints: Sequence[Hint], manifests: Sequence[Manifest], batches: dict[tuple[str, ...], Path]
 ) -> EngineFindings:
-    """Single-resource policies through `kyverno apply`, cross-resource ones through one `kyverno test`."""
+    """Single-resource policies through `kyverno apply`, cross-resource ones through `kyverno test`:
+    one Test per set of policies that review a kind, split where names would clash."""
     report = kyverno.findings(root, [(f, list(b)) for b, f in batches.items() if b])
     related = [h.policy for h in hints if h.policy.cross_resource]
     if report.error or not related:
@@ -84,12 +85,15 @@ def _kyverno(
     if not subjects:
         return report
     kinds = {p.hint_id: {k.kind for k in p.kinds} for p in related}
-    for number, group in enumerate(_unique_names(subjects), 1):
+    tests = [
+        (policies, group) for policies, members in _by_policies(related, subjects) for group in _unique_names(members)
+    ]
+    for number, (policies, group) in enumerate(tests, 1):
         # the others' subjects exist too: in the cluster, not under review in this Test
         reviewed_here = {id(obj) for _, obj in group}
         rest = others + [obj for _, obj in subjects if id(obj) not in reviewed_here]
         test_dir = root / f"kyverno-audit-{number}"
-        for name, text in render_audit_test(related, group, rest).items():
+        for name, text in render_audit_test(policies, group, rest).items():
             (test_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (test_dir / name).write_text(text, encoding="utf-8")
         more = kyverno.test_findings(root, test_dir, kinds)
@@ -98,6 +102,22 @@ def _kyverno(
             report.error = more.error
             break
     return report
+
+
+def _by_policies(
+    policies: list[ir.Policy], subjects: list[tuple[str, dict]]
+) -> list[tuple[list[ir.Policy], list[tuple[str, dict]]]]:
+    """Subjects grouped by the policies that review their kind, each group with its policies.
+
+    The Kyverno CLI compiles every ValidatingPolicy of a Test again for each resource it
+    reviews, so a Test holds only the policies its resources need (a VirtualService meets
+    3 of the 15 cross-resource policies, not all of them).
+    """
+    groups: dict[tuple[str, ...], tuple[list[ir.Policy], list[tuple[str, dict]]]] = {}
+    for subject in subjects:
+        mine = [p for p in policies if group_kind(subject[1]) in {(k.group, k.kind) for k in p.kinds}]
+        groups.setdefault(tuple(p.hint_id for p in mine), (mine, []))[1].append(subject)
+    return list(groups.values())
 
 
 def _unique_names(subjects: list[tuple[str, dict]]) -> list[list[tuple[str, dict]]]:
