@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import admission, check, harness
+from benchmarks import admission, check, harness, kyverno_library
 from benchmarks.harness import Figure, Run
 
 
@@ -169,3 +169,42 @@ def test_admission_helpers() -> None:
     assert not cost.missed and admission.Cost("h", cross=False, engine="opa", p99_ms=4.0).missed
     text = admission.report([cost, admission.Cost("k", False, "gator", error=">900 s")], {"cpu": "t"}, [], 10)
     assert "Missed: 1 of 2: k (gator)" in text
+
+
+# --- the peer of Kyverno's policy library -------------------------------------------------------
+
+
+def test_kyverno_library_peer_maps_every_library_validation_to_its_hint() -> None:
+    from tests.test_catalog import KYVERNO_ISTIO_VALIDATIONS
+
+    mapping = kyverno_library.covering()
+    assert sorted(mapping) == sorted(KYVERNO_ISTIO_VALIDATIONS)
+    assert mapping["restrict-virtual-service-wildcard"] == "virtual-service-wildcard-hosts"
+
+
+def test_kyverno_library_peer_config_enables_exactly_the_covering_hints(tmp_path: Path) -> None:
+    from hint2policy.catalog import load_catalog
+    from hint2policy.config import load_config
+
+    wanted = sorted(set(kyverno_library.covering().values()))
+    path = tmp_path / "hint2policy.yaml"
+    path.write_text(kyverno_library.config_text(wanted), encoding="utf-8")
+    catalog = load_catalog([harness.HINTS], fixtures=False)
+    selected = load_config(path).apply(catalog.hints, catalog.notes)
+    assert sorted(h.id for h in selected) == wanted
+
+
+def test_kyverno_library_peer_says_what_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(kyverno_library.ENV, raising=False)
+    assert "Not measured" in kyverno_library.run([])  # no --library: nothing to compare with
+    (tmp_path / "istio" / "enforce-strict-mtls").mkdir(parents=True)
+    (tmp_path / "istio" / "enforce-strict-mtls" / "enforce-strict-mtls.yaml").write_text("{}", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"restrict-virtual-service-wildcard\.yaml") as raised:
+        kyverno_library.policy_files(tmp_path, ["enforce-strict-mtls", "restrict-virtual-service-wildcard"])
+    assert "enforce-strict-mtls.yaml" not in str(raised.value)
+
+
+def test_kyverno_library_peer_reads_kyvernos_summary() -> None:
+    figure = Figure([Run(["kyverno"], 1.0, 0, 1, 1, "...\npass: 3, fail: 1, warn: 0, error: 2, skip: 40 \n")])
+    assert kyverno_library.summary(figure) == "pass 3, fail 1, warn 0, error 2, skip 40"
+    assert kyverno_library.summary(Figure([Run(["kyverno"], 1.0, 1, 1, 1, "", "boom")])).startswith("exit 1")
