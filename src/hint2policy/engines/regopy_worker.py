@@ -16,6 +16,7 @@ holds quotes, backslashes, controls or separators).
 
 from __future__ import annotations
 
+import ctypes
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -107,9 +108,28 @@ def _interpreter(modules: tuple[Module, ...]) -> Any:
     except ImportError as exc:  # pragma: no cover - regopy is a dependency; a broken install says so
         raise EngineError("embedded: regopy is not installed: run 'pip install hint2policy' again") from exc
     interpreter = regopy.Interpreter()
+    _lift_statement_limit(interpreter)
     for path, text in modules:
         interpreter.add_module(path, text)
     return interpreter
+
+
+# rego::Interpreter::stmt_limit(size_t), which regopy does not expose; its C handle is the Interpreter.
+_STMT_LIMIT = "_ZN4rego11Interpreter10stmt_limitEm"
+
+
+def _lift_statement_limit(interpreter: Any) -> None:
+    """Let a query run past rego-cpp's 10,000,000 VM statements: past them it answers a bare
+    `<error>`, which ingress-gateway-authorization reached on a 10,000-object mesh. The engine's
+    timeout (embedded.TIMEOUT, HINT2POLICY_ENGINE_TIMEOUT) bounds a query instead, as OPA's does.
+    Another build of regopy without the symbol keeps its limit, and that error stays an error."""
+    from regopy import rego_shared as native
+
+    setter = getattr(native.rego, _STMT_LIMIT, None)
+    if setter is None:
+        return
+    setter.argtypes, setter.restype = [ctypes.c_void_p, ctypes.c_size_t], ctypes.c_void_p
+    setter(interpreter._impl, 1 << 62)
 
 
 def _first_lines(text: str) -> str:
