@@ -208,3 +208,12 @@ def test_kyverno_library_peer_reads_kyvernos_summary() -> None:
     figure = Figure([Run(["kyverno"], 1.0, 0, 1, 1, "...\npass: 3, fail: 1, warn: 0, error: 2, skip: 40 \n")])
     assert kyverno_library.summary(figure) == "pass 3, fail 1, warn 0, error 2, skip 40"
     assert kyverno_library.summary(Figure([Run(["kyverno"], 1.0, 1, 1, 1, "", "boom")])).startswith("exit 1")
+
+
+def test_kyverno_library_peer_leaves_out_policies_that_need_a_cluster(tmp_path: Path) -> None:
+    plain, remote = tmp_path / "plain.yaml", tmp_path / "remote.yaml"
+    plain.write_text("spec:\n  rules:\n  - validate: {pattern: {}}\n", encoding="utf-8")
+    remote.write_text("rules:\n- context:\n  - name: all\n    apiCall:\n      urlPath: /x\n", encoding="utf-8")
+    assert kyverno_library.offline([plain, remote]) == ([plain], [remote])
+    crashed = Run(["kyverno"], 1.0, 2, 1, 1, "", "Applying 9 rules\npanic: coding error: register\ngoroutine 1\n")
+    assert kyverno_library.summary(Figure([crashed])) == "exit 2, no summary: panic: coding error: register"
