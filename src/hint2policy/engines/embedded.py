@@ -22,8 +22,9 @@ import os
 import re
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 from hint2policy.catalog import Hint
@@ -84,21 +85,33 @@ def rego_json(value: Any) -> str:
 def evaluate(jobs: Sequence[Job], workers: int | None = None) -> dict[str, Results]:
     """Each job's results by hint id, evaluated in worker processes; raises EngineError when one fails.
 
-    The whole evaluation gets TIMEOUT seconds (less under HINT2POLICY_ENGINE_TIMEOUT), like a CLI engine.
+    The whole evaluation gets TIMEOUT seconds (less under HINT2POLICY_ENGINE_TIMEOUT), like a CLI
+    engine, and its workers together at most memory_cap() bytes.
     """
     if not jobs:
         return {}
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     chunks = [list(jobs[i::workers]) for i in range(workers)]
     context = multiprocessing.get_context("spawn")  # never fork: the caller may run threads
-    timeout = min(TIMEOUT, timeout_cap())
+    timeout, cap = min(TIMEOUT, timeout_cap()), memory_cap()
     deadline = time.monotonic() + timeout
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        futures = [pool.submit(regopy_worker.run_chunk, chunk) for chunk in chunks]
+        pending = {pool.submit(regopy_worker.run_chunk, chunk) for chunk in chunks}
         found: dict[str, Results] = {}
-        for future in futures:
-            found.update(future.result(timeout=max(0.0, deadline - time.monotonic())))
+        while pending:
+            done, pending = wait(pending, timeout=min(POLL, max(0.0, deadline - time.monotonic())))
+            for future in done:
+                found.update(future.result())
+            if pending and time.monotonic() >= deadline:
+                raise TimeoutError
+            if pending and _resident(pool) > cap:
+                _kill_workers(pool)
+                raise EngineError(
+                    f"embedded: the Rego evaluator used more than {cap // 2**20:,} MiB and was stopped "
+                    f"(HINT2POLICY_ENGINE_MEMORY sets the cap); --engine conftest checks an input this large "
+                    "in a fraction of the memory"
+                )
         return found
     except BrokenProcessPool as exc:
         raise EngineError("embedded: the Rego evaluator (regopy) crashed; run another --engine to check") from exc
@@ -107,6 +120,38 @@ def evaluate(jobs: Sequence[Job], workers: int | None = None) -> dict[str, Resul
         raise EngineError(f"embedded: evaluation did not finish within {timeout:g}s and was stopped") from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+POLL = 0.5  # seconds between looks at the workers' memory
+
+
+def memory_cap() -> int:
+    """Bytes the workers may hold together: HINT2POLICY_ENGINE_MEMORY (MiB), else half the machine's memory.
+
+    rego-cpp's sets of objects grow fast (a worker passed 18 GiB on 50,000 objects); stopping it with
+    a clear error beats the kernel's OOM killer taking whatever process it picks."""
+    value = os.environ.get("HINT2POLICY_ENGINE_MEMORY", "")
+    if value:
+        try:
+            return int(float(value) * 2**20)
+        except ValueError:
+            raise EngineError(f"HINT2POLICY_ENGINE_MEMORY must be a number of MiB, not {value!r}") from None
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (ValueError, OSError, AttributeError):  # no sysconf for it: no cap
+        return 1 << 62
+
+
+def _resident(pool: ProcessPoolExecutor) -> int:
+    """The resident memory of the pool's workers together, in bytes (0 where /proc cannot tell)."""
+    total = 0
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            pages = int(Path(f"/proc/{process.pid}/statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        total += pages * os.sysconf("SC_PAGE_SIZE")
+    return total
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
