@@ -128,9 +128,10 @@ class RegoRenderer:
         return self.macros.function(name, args, [self.call(item) for item in node.items])
 
     def any_of(self, node: ir.AnyOf, name: str, args: list[str]) -> str:
-        # one definition per branch; an argument a branch does not read is a wildcard there
-        heads = [[a if a in self.args(item) else "_" for a in args] for item in node.items]
-        return self.macros.any_of(name, heads, [self.call(item) for item in node.items])
+        # one body per branch, chained with else: a branch runs only when the ones before it fail.
+        # OPA stops at the first definition of a function that holds; rego-cpp evaluates every
+        # definition, so a cheap branch did not spare an expensive one (ingress-gateway-authorization).
+        return self.macros.any_of(name, args, [self.call(item) for item in node.items])
 
     def not_(self, node: ir.Not, name: str, args: list[str]) -> str:
         return self.macros.function(name, args, [f"not {self.call(node.item)}"])

@@ -20,13 +20,15 @@ violations(obj, overrides) := {msg |
 	msg := sprintf("%s %s/%s: container %s runs as UID 1337, which Istio reserves for the sidecar proxy; its outbound traffic bypasses the sidecar: use another UID", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"])), common.text(common.get(v_container, ["name"]))])
 }
 
-_check_1(_, params, v_container) if _check_2(params, v_container)
-
-_check_1(subject, _, _) if _check_3(subject)
-
-_check_1(subject, _, _) if _check_4(subject)
-
-_check_1(subject, _, v_container) if _check_5(subject, v_container)
+_check_1(subject, params, v_container) if {
+	_check_2(params, v_container)
+} else if {
+	_check_3(subject)
+} else if {
+	_check_4(subject)
+} else if {
+	_check_5(subject, v_container)
+}
 
 _check_2(params, v_container) if common.get(v_container, ["name"]) in params.istioContainers
 
@@ -41,9 +43,11 @@ _check_5(subject, v_container) if {
 
 _check_6(v_container) if common.get(v_container, ["securityContext", "runAsUser"]) != 1337
 
-_check_7(_, v_container) if _check_8(v_container)
-
-_check_7(subject, _) if _check_9(subject)
+_check_7(subject, v_container) if {
+	_check_8(v_container)
+} else if {
+	_check_9(subject)
+}
 
 _check_8(v_container) if common.get(v_container, ["securityContext", "runAsUser"]) != null
 

@@ -15,9 +15,11 @@ violations(subject) := {msg |
 	msg := sprintf("AuthorizationPolicy %s/%s (DENY) has a rule with positive matching (principals, namespaces, paths, values, ...): requests the list does not foresee are not denied; prefer not- fields (DENY-with-negative-matching) or a positive ALLOW", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject, _) if _check_2(subject)
-
-_check_1(_, v_rule) if _check_3(v_rule)
+_check_1(subject, v_rule) if {
+	_check_2(subject)
+} else if {
+	_check_3(v_rule)
+}
 
 _check_2(subject) if common.get(subject, ["spec", "action"]) != "DENY"
 

@@ -15,9 +15,11 @@ violations(subject) := {msg |
 	msg := sprintf("AuthorizationPolicy %s/%s (ALLOW) has a rule with negative matching (a not- field in from, to or when): requests the not-list does not foresee are allowed; list what is allowed instead", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject, _) if _check_2(subject)
-
-_check_1(_, v_rule) if _check_3(v_rule)
+_check_1(subject, v_rule) if {
+	_check_2(subject)
+} else if {
+	_check_3(v_rule)
+}
 
 _check_2(subject) if common.get(subject, ["spec", "action"]) in ["DENY", "AUDIT", "CUSTOM"]
 

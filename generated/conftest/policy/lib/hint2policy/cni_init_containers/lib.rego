@@ -20,25 +20,27 @@ violations(obj, overrides) := {msg |
 	msg := sprintf("%s %s/%s: init container %s runs before the Istio sidecar, and under Istio CNI its traffic is redirected to a proxy that is not running yet; run it as UID 1337, exclude its destinations (traffic.sidecar.istio.io/excludeOutboundIPRanges or excludeOutboundPorts), or use native sidecars", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"])), common.text(common.get(v_init, ["name"]))])
 }
 
-_check_1(_, params, v_init) if _check_2(params, v_init)
-
-_check_1(_, _, v_init) if _check_3(v_init)
-
-_check_1(subject, _, v_init) if _check_4(subject, v_init)
-
-_check_1(subject, _, _) if _check_7(subject)
-
-_check_1(subject, _, _) if _check_8(subject)
-
-_check_1(subject, _, _) if _check_9(subject)
-
-_check_1(subject, _, _) if _check_10(subject)
-
-_check_1(subject, _, _) if _check_14(subject)
-
-_check_1(subject, _, _) if _check_15(subject)
-
-_check_1(subject, _, _) if _check_19(subject)
+_check_1(subject, params, v_init) if {
+	_check_2(params, v_init)
+} else if {
+	_check_3(v_init)
+} else if {
+	_check_4(subject, v_init)
+} else if {
+	_check_7(subject)
+} else if {
+	_check_8(subject)
+} else if {
+	_check_9(subject)
+} else if {
+	_check_10(subject)
+} else if {
+	_check_14(subject)
+} else if {
+	_check_15(subject)
+} else if {
+	_check_19(subject)
+}
 
 _check_2(params, v_init) if common.get(v_init, ["name"]) in params.exemptInitContainers
 

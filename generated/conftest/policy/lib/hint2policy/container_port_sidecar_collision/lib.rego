@@ -21,9 +21,11 @@ violations(obj, overrides) := {msg |
 	msg := sprintf("%s %s/%s: container %s declares containerPort %s, a port the Istio sidecar uses; move the application to another port", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"])), common.text(common.get(v_container, ["name"])), common.text(common.get(v_port, ["containerPort"]))])
 }
 
-_check_1(params, v_container, _) if _check_2(params, v_container)
-
-_check_1(params, _, v_port) if _check_3(params, v_port)
+_check_1(params, v_container, v_port) if {
+	_check_2(params, v_container)
+} else if {
+	_check_3(params, v_port)
+}
 
 _check_2(params, v_container) if common.get(v_container, ["name"]) in params.istioContainers
 

@@ -18,13 +18,15 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("DestinationRule %s/%s configures %s, a Service of another namespace, but is visible outside %s; restrict it with spec.exportTo: [\".\"]", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["spec", "host"])), common.text(common.get(subject, ["metadata", "namespace"]))])
 }
 
-_check_1(subject, params) if _check_2(subject, params)
-
-_check_1(subject, _) if _check_3(subject)
-
-_check_1(subject, _) if _check_5(subject)
-
-_check_1(subject, _) if _check_6(subject)
+_check_1(subject, params) if {
+	_check_2(subject, params)
+} else if {
+	_check_3(subject)
+} else if {
+	_check_5(subject)
+} else if {
+	_check_6(subject)
+}
 
 _check_2(subject, params) if common.get(subject, ["metadata", "namespace"]) in params.trustedNamespaces
 
@@ -61,9 +63,11 @@ _check_8(subject) if {
 	}
 }
 
-_check_9(_, v_scope) if _check_10(v_scope)
-
-_check_9(subject, v_scope) if _check_11(subject, v_scope)
+_check_9(subject, v_scope) if {
+	_check_10(v_scope)
+} else if {
+	_check_11(subject, v_scope)
+}
 
 _check_10(v_scope) if v_scope == "."
 

@@ -24,9 +24,11 @@ _check_1(subject, params) if {
 	_check_25(subject, params)
 }
 
-_check_2(subject, _) if _check_3(subject)
-
-_check_2(subject, params) if _check_4(subject, params)
+_check_2(subject, params) if {
+	_check_3(subject)
+} else if {
+	_check_4(subject, params)
+}
 
 _check_3(subject) if not common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) in ["SIMPLE", "MUTUAL"]
 
@@ -38,11 +40,13 @@ _check_4(subject, params) if {
 
 _check_5(subject) if common.get(subject, ["spec", "trafficPolicy", "tls", "insecureSkipVerify"]) != true
 
-_check_6(subject, params) if _check_7(subject, params)
-
-_check_6(subject, _) if _check_8(subject)
-
-_check_6(subject, _) if _check_9(subject)
+_check_6(subject, params) if {
+	_check_7(subject, params)
+} else if {
+	_check_8(subject)
+} else if {
+	_check_9(subject)
+}
 
 _check_7(subject, params) if not common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) in params.caRequiredModes
 
@@ -58,9 +62,11 @@ _check_9(subject) if {
 	count(value) > 0
 }
 
-_check_10(subject, params) if _check_11(subject, params)
-
-_check_10(subject, _) if _check_12(subject)
+_check_10(subject, params) if {
+	_check_11(subject, params)
+} else if {
+	_check_12(subject)
+}
 
 _check_11(subject, params) if not common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) in params.sanRequiredModes
 
@@ -76,9 +82,11 @@ _check_13(subject, params) if {
 	}
 }
 
-_check_14(_, v_setting) if _check_15(v_setting)
-
-_check_14(params, v_setting) if _check_16(params, v_setting)
+_check_14(params, v_setting) if {
+	_check_15(v_setting)
+} else if {
+	_check_16(params, v_setting)
+}
 
 _check_15(v_setting) if not common.get(v_setting, ["tls", "mode"]) in ["SIMPLE", "MUTUAL"]
 
@@ -90,11 +98,13 @@ _check_16(params, v_setting) if {
 
 _check_17(v_setting) if common.get(v_setting, ["tls", "insecureSkipVerify"]) != true
 
-_check_18(params, v_setting) if _check_19(params, v_setting)
-
-_check_18(_, v_setting) if _check_20(v_setting)
-
-_check_18(_, v_setting) if _check_21(v_setting)
+_check_18(params, v_setting) if {
+	_check_19(params, v_setting)
+} else if {
+	_check_20(v_setting)
+} else if {
+	_check_21(v_setting)
+}
 
 _check_19(params, v_setting) if not common.get(v_setting, ["tls", "mode"]) in params.caRequiredModes
 
@@ -110,9 +120,11 @@ _check_21(v_setting) if {
 	count(value) > 0
 }
 
-_check_22(params, v_setting) if _check_23(params, v_setting)
-
-_check_22(_, v_setting) if _check_24(v_setting)
+_check_22(params, v_setting) if {
+	_check_23(params, v_setting)
+} else if {
+	_check_24(v_setting)
+}
 
 _check_23(params, v_setting) if not common.get(v_setting, ["tls", "mode"]) in params.sanRequiredModes
 
@@ -133,9 +145,11 @@ _check_26(params, v_subset) if {
 	_check_38(params, v_subset)
 }
 
-_check_27(_, v_subset) if _check_28(v_subset)
-
-_check_27(params, v_subset) if _check_29(params, v_subset)
+_check_27(params, v_subset) if {
+	_check_28(v_subset)
+} else if {
+	_check_29(params, v_subset)
+}
 
 _check_28(v_subset) if not common.get(v_subset, ["trafficPolicy", "tls", "mode"]) in ["SIMPLE", "MUTUAL"]
 
@@ -147,11 +161,13 @@ _check_29(params, v_subset) if {
 
 _check_30(v_subset) if common.get(v_subset, ["trafficPolicy", "tls", "insecureSkipVerify"]) != true
 
-_check_31(params, v_subset) if _check_32(params, v_subset)
-
-_check_31(_, v_subset) if _check_33(v_subset)
-
-_check_31(_, v_subset) if _check_34(v_subset)
+_check_31(params, v_subset) if {
+	_check_32(params, v_subset)
+} else if {
+	_check_33(v_subset)
+} else if {
+	_check_34(v_subset)
+}
 
 _check_32(params, v_subset) if not common.get(v_subset, ["trafficPolicy", "tls", "mode"]) in params.caRequiredModes
 
@@ -167,9 +183,11 @@ _check_34(v_subset) if {
 	count(value) > 0
 }
 
-_check_35(params, v_subset) if _check_36(params, v_subset)
-
-_check_35(_, v_subset) if _check_37(v_subset)
+_check_35(params, v_subset) if {
+	_check_36(params, v_subset)
+} else if {
+	_check_37(v_subset)
+}
 
 _check_36(params, v_subset) if not common.get(v_subset, ["trafficPolicy", "tls", "mode"]) in params.sanRequiredModes
 
@@ -185,9 +203,11 @@ _check_38(params, v_subset) if {
 	}
 }
 
-_check_39(_, v_setting) if _check_40(v_setting)
-
-_check_39(params, v_setting) if _check_41(params, v_setting)
+_check_39(params, v_setting) if {
+	_check_40(v_setting)
+} else if {
+	_check_41(params, v_setting)
+}
 
 _check_40(v_setting) if not common.get(v_setting, ["tls", "mode"]) in ["SIMPLE", "MUTUAL"]
 
@@ -199,11 +219,13 @@ _check_41(params, v_setting) if {
 
 _check_42(v_setting) if common.get(v_setting, ["tls", "insecureSkipVerify"]) != true
 
-_check_43(params, v_setting) if _check_44(params, v_setting)
-
-_check_43(_, v_setting) if _check_45(v_setting)
-
-_check_43(_, v_setting) if _check_46(v_setting)
+_check_43(params, v_setting) if {
+	_check_44(params, v_setting)
+} else if {
+	_check_45(v_setting)
+} else if {
+	_check_46(v_setting)
+}
 
 _check_44(params, v_setting) if not common.get(v_setting, ["tls", "mode"]) in params.caRequiredModes
 
@@ -219,9 +241,11 @@ _check_46(v_setting) if {
 	count(value) > 0
 }
 
-_check_47(params, v_setting) if _check_48(params, v_setting)
-
-_check_47(_, v_setting) if _check_49(v_setting)
+_check_47(params, v_setting) if {
+	_check_48(params, v_setting)
+} else if {
+	_check_49(v_setting)
+}
 
 _check_48(params, v_setting) if not common.get(v_setting, ["tls", "mode"]) in params.sanRequiredModes
 

@@ -26,11 +26,13 @@ _check_2(subject) if {
 
 _check_3(v_wide) if common.get(v_wide, ["spec", "workloadSelector"]) == null
 
-_check_4(subject, v_wide) if _check_5(subject, v_wide)
-
-_check_4(subject, v_wide) if _check_8(subject, v_wide)
-
-_check_4(subject, v_wide) if _check_11(subject, v_wide)
+_check_4(subject, v_wide) if {
+	_check_5(subject, v_wide)
+} else if {
+	_check_8(subject, v_wide)
+} else if {
+	_check_11(subject, v_wide)
+}
 
 _check_5(subject, v_wide) if {
 	_check_6(v_wide)

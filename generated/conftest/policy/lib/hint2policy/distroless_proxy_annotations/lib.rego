@@ -20,17 +20,21 @@ _check_1(subject) if {
 	_check_5(subject)
 }
 
-_check_2(subject) if _check_3(subject)
-
-_check_2(subject) if _check_4(subject)
+_check_2(subject) if {
+	_check_3(subject)
+} else if {
+	_check_4(subject)
+}
 
 _check_3(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/proxyImageType"]) == null
 
 _check_4(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/proxyImageType"]) == "distroless"
 
-_check_5(subject) if _check_6(subject)
-
-_check_5(subject) if _check_7(subject)
+_check_5(subject) if {
+	_check_6(subject)
+} else if {
+	_check_7(subject)
+}
 
 _check_6(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/proxyImage"]) == null
 

@@ -14,11 +14,13 @@ violations(subject) := {msg |
 	msg := sprintf("IstioOperator %s/%s does not install distroless proxy images: set spec.values.global.variant (or meshConfig.defaultConfig.image.imageType) to distroless, or use a -distroless tag", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject) if _check_2(subject)
-
-_check_1(subject) if _check_3(subject)
-
-_check_1(subject) if _check_6(subject)
+_check_1(subject) if {
+	_check_2(subject)
+} else if {
+	_check_3(subject)
+} else if {
+	_check_6(subject)
+}
 
 _check_2(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig", "image", "imageType"]) == "distroless"
 
@@ -43,11 +45,13 @@ _check_7(subject) if {
 	endswith(value, "-distroless")
 }
 
-_check_8(subject) if _check_9(subject)
-
-_check_8(subject) if _check_10(subject)
-
-_check_8(subject) if _check_11(subject)
+_check_8(subject) if {
+	_check_9(subject)
+} else if {
+	_check_10(subject)
+} else if {
+	_check_11(subject)
+}
 
 _check_9(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig", "image"]) == null
 
@@ -55,11 +59,13 @@ _check_10(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig"
 
 _check_11(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig", "image", "imageType"]) == ""
 
-_check_12(subject) if _check_13(subject)
-
-_check_12(subject) if _check_14(subject)
-
-_check_12(subject) if _check_15(subject)
+_check_12(subject) if {
+	_check_13(subject)
+} else if {
+	_check_14(subject)
+} else if {
+	_check_15(subject)
+}
 
 _check_13(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig", "image"]) != null
 

@@ -20,9 +20,11 @@ _check_1(subject) if {
 	_check_10(subject)
 }
 
-_check_2(subject) if _check_3(subject)
-
-_check_2(subject) if _check_4(subject)
+_check_2(subject) if {
+	_check_3(subject)
+} else if {
+	_check_4(subject)
+}
 
 _check_3(subject) if common.get(subject, ["metadata", "annotations", "hint2policy.io/exempt"]) == null
 
@@ -32,15 +34,19 @@ _check_4(subject) if {
 	common.regex_match(`[^ ]`, value)
 }
 
-_check_5(subject) if _check_6(subject)
-
-_check_5(subject) if _check_7(subject)
+_check_5(subject) if {
+	_check_6(subject)
+} else if {
+	_check_7(subject)
+}
 
 _check_6(subject) if not common.get(subject, ["kind"]) in ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]
 
-_check_7(subject) if _check_8(subject)
-
-_check_7(subject) if _check_9(subject)
+_check_7(subject) if {
+	_check_8(subject)
+} else if {
+	_check_9(subject)
+}
 
 _check_8(subject) if common.get(subject, ["spec", "template", "metadata", "annotations", "hint2policy.io/exempt"]) == null
 
@@ -50,15 +56,19 @@ _check_9(subject) if {
 	common.regex_match(`[^ ]`, value)
 }
 
-_check_10(subject) if _check_11(subject)
-
-_check_10(subject) if _check_12(subject)
+_check_10(subject) if {
+	_check_11(subject)
+} else if {
+	_check_12(subject)
+}
 
 _check_11(subject) if common.get(subject, ["kind"]) != "CronJob"
 
-_check_12(subject) if _check_13(subject)
-
-_check_12(subject) if _check_14(subject)
+_check_12(subject) if {
+	_check_13(subject)
+} else if {
+	_check_14(subject)
+}
 
 _check_13(subject) if common.get(subject, ["spec", "jobTemplate", "spec", "template", "metadata", "annotations", "hint2policy.io/exempt"]) == null
 

@@ -15,11 +15,13 @@ violations(subject) := {msg |
 	msg := sprintf("Gateway %s/%s: server on port %s terminates TLS (%s) for specific hosts only, so a load balancer that re-originates TLS without SNI gets an empty reply; serve '*' with a wildcard certificate or annotate hint2policy.io/load-balancer-sets-sni: \"true\"", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(v_server, ["port", "number"])), common.text(common.get(v_server, ["tls", "mode"]))])
 }
 
-_check_1(_, v_server) if _check_2(v_server)
-
-_check_1(_, v_server) if _check_3(v_server)
-
-_check_1(subject, _) if _check_5(subject)
+_check_1(subject, v_server) if {
+	_check_2(v_server)
+} else if {
+	_check_3(v_server)
+} else if {
+	_check_5(subject)
+}
 
 _check_2(v_server) if not common.get(v_server, ["tls", "mode"]) in ["SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL"]
 

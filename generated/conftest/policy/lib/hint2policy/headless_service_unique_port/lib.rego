@@ -19,13 +19,15 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("Service %s/%s: headless Service port %s is also used by another headless Service; give each headless Service its own port number", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(v_port, ["port"]))])
 }
 
-_check_1(subject, _, _) if _check_2(subject)
-
-_check_1(subject, params, _) if _check_3(subject, params)
-
-_check_1(_, _, v_port) if _check_4(v_port)
-
-_check_1(subject, params, v_port) if _check_5(subject, params, v_port)
+_check_1(subject, params, v_port) if {
+	_check_2(subject)
+} else if {
+	_check_3(subject, params)
+} else if {
+	_check_4(v_port)
+} else if {
+	_check_5(subject, params, v_port)
+}
 
 _check_2(subject) if common.get(subject, ["spec", "clusterIP"]) != "None"
 

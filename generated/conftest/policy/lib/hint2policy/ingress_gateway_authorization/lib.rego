@@ -18,17 +18,19 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("AuthorizationPolicy %s/%s: this namespace-wide ALLOW policy also applies to an ingress gateway (istio label in gatewayLabelValues) that has no ALLOW policy of its own, so external requests its rules do not match get 403 RBAC: access denied", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject, _) if _check_2(subject)
-
-_check_1(subject, _) if _check_3(subject)
-
-_check_1(subject, _) if _check_4(subject)
-
-_check_1(subject, _) if _check_5(subject)
-
-_check_1(subject, _) if _check_6(subject)
-
-_check_1(subject, params) if _check_11(subject, params)
+_check_1(subject, params) if {
+	_check_2(subject)
+} else if {
+	_check_3(subject)
+} else if {
+	_check_4(subject)
+} else if {
+	_check_5(subject)
+} else if {
+	_check_6(subject)
+} else if {
+	_check_11(subject, params)
+}
 
 _check_2(subject) if common.get(subject, ["spec", "action"]) in ["DENY", "CUSTOM", "AUDIT"]
 
@@ -78,9 +80,11 @@ _check_14(subject, params, v_gateway) if {
 	_check_20(subject, params, v_gateway)
 }
 
-_check_15(params, v_gateway) if _check_16(params, v_gateway)
-
-_check_15(params, v_gateway) if _check_19(params, v_gateway)
+_check_15(params, v_gateway) if {
+	_check_16(params, v_gateway)
+} else if {
+	_check_19(params, v_gateway)
+}
 
 _check_16(params, v_gateway) if {
 	_check_17(v_gateway)
@@ -124,9 +128,11 @@ _check_27(params, v_allow, v_gateway) if {
 	_check_31(v_allow, v_gateway)
 }
 
-_check_28(_, v_allow, v_gateway) if _check_29(v_allow, v_gateway)
-
-_check_28(params, v_allow, _) if _check_30(params, v_allow)
+_check_28(params, v_allow, v_gateway) if {
+	_check_29(v_allow, v_gateway)
+} else if {
+	_check_30(params, v_allow)
+}
 
 _check_29(v_allow, v_gateway) if common.get(v_allow, ["metadata", "namespace"]) == common.get(v_gateway, ["metadata", "namespace"])
 
@@ -138,9 +144,11 @@ _check_31(v_allow, v_gateway) if {
 	}
 }
 
-_check_32(v_allow, v_gateway, v_key) if _check_33(v_allow, v_gateway, v_key)
-
-_check_32(v_allow, v_gateway, v_key) if _check_36(v_allow, v_gateway, v_key)
+_check_32(v_allow, v_gateway, v_key) if {
+	_check_33(v_allow, v_gateway, v_key)
+} else if {
+	_check_36(v_allow, v_gateway, v_key)
+}
 
 _check_33(v_allow, v_gateway, v_key) if {
 	_check_34(v_gateway)
@@ -153,9 +161,11 @@ _check_35(v_allow, v_gateway, v_key) if common.get(v_gateway, ["metadata", "labe
 
 _check_36(v_allow, v_gateway, v_key) if common.get(v_gateway, ["spec", "template", "metadata", "labels", v_key]) == common.get(v_allow, ["spec", "selector", "matchLabels", v_key])
 
-_check_37(subject, params) if _check_38(subject, params)
-
-_check_37(subject, params) if _check_39(subject, params)
+_check_37(subject, params) if {
+	_check_38(subject, params)
+} else if {
+	_check_39(subject, params)
+}
 
 _check_38(subject, params) if common.get(subject, ["metadata", "namespace"]) != params.rootNamespace
 
@@ -172,9 +182,11 @@ _check_41(subject, params, v_meshgateway) if {
 	_check_47(subject, params, v_meshgateway)
 }
 
-_check_42(params, v_meshgateway) if _check_43(params, v_meshgateway)
-
-_check_42(params, v_meshgateway) if _check_46(params, v_meshgateway)
+_check_42(params, v_meshgateway) if {
+	_check_43(params, v_meshgateway)
+} else if {
+	_check_46(params, v_meshgateway)
+}
 
 _check_43(params, v_meshgateway) if {
 	_check_44(v_meshgateway)
@@ -218,9 +230,11 @@ _check_54(params, v_meshallow, v_meshgateway) if {
 	_check_58(v_meshallow, v_meshgateway)
 }
 
-_check_55(_, v_meshallow, v_meshgateway) if _check_56(v_meshallow, v_meshgateway)
-
-_check_55(params, v_meshallow, _) if _check_57(params, v_meshallow)
+_check_55(params, v_meshallow, v_meshgateway) if {
+	_check_56(v_meshallow, v_meshgateway)
+} else if {
+	_check_57(params, v_meshallow)
+}
 
 _check_56(v_meshallow, v_meshgateway) if common.get(v_meshallow, ["metadata", "namespace"]) == common.get(v_meshgateway, ["metadata", "namespace"])
 
@@ -232,9 +246,11 @@ _check_58(v_meshallow, v_meshgateway) if {
 	}
 }
 
-_check_59(v_meshallow, v_meshgateway, v_mkey) if _check_60(v_meshallow, v_meshgateway, v_mkey)
-
-_check_59(v_meshallow, v_meshgateway, v_mkey) if _check_63(v_meshallow, v_meshgateway, v_mkey)
+_check_59(v_meshallow, v_meshgateway, v_mkey) if {
+	_check_60(v_meshallow, v_meshgateway, v_mkey)
+} else if {
+	_check_63(v_meshallow, v_meshgateway, v_mkey)
+}
 
 _check_60(v_meshallow, v_meshgateway, v_mkey) if {
 	_check_61(v_meshgateway)

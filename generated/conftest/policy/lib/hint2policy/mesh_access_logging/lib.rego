@@ -14,11 +14,13 @@ violations(subject) := {msg |
 	msg := sprintf("IstioOperator %s/%s does not enable Envoy access logging mesh-wide (meshConfig.accessLogFile, enableEnvoyAccessLogService or defaultProviders.accessLogging); ignore this if a Telemetry resource enables it", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject) if _check_2(subject)
-
-_check_1(subject) if _check_3(subject)
-
-_check_1(subject) if _check_4(subject)
+_check_1(subject) if {
+	_check_2(subject)
+} else if {
+	_check_3(subject)
+} else if {
+	_check_4(subject)
+}
 
 _check_2(subject) if {
 	value := common.get(subject, ["spec", "meshConfig", "accessLogFile"])

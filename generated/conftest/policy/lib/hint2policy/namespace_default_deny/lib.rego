@@ -18,11 +18,13 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("Namespace %s is in the mesh but has no allow-nothing AuthorizationPolicy (spec: {}), and the root namespace has none either: every workload that can reach its services may call them; add one and ALLOW policies for the callers each service needs", [common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject, params) if _check_2(subject, params)
-
-_check_1(subject, _) if _check_12(subject)
-
-_check_1(subject, params) if _check_21(subject, params)
+_check_1(subject, params) if {
+	_check_2(subject, params)
+} else if {
+	_check_12(subject)
+} else if {
+	_check_21(subject, params)
+}
 
 _check_2(subject, params) if {
 	_check_3(subject)
@@ -31,11 +33,13 @@ _check_2(subject, params) if {
 
 _check_3(subject) if not _check_4(subject)
 
-_check_4(subject) if _check_5(subject)
-
-_check_4(subject) if _check_6(subject)
-
-_check_4(subject) if _check_9(subject)
+_check_4(subject) if {
+	_check_5(subject)
+} else if {
+	_check_6(subject)
+} else if {
+	_check_9(subject)
+}
 
 _check_5(subject) if common.get(subject, ["metadata", "labels", "istio-injection"]) == "enabled"
 
@@ -80,9 +84,11 @@ _check_17(v_own) if {
 	count(value) > 0
 }
 
-_check_18(v_own) if _check_19(v_own)
-
-_check_18(v_own) if _check_20(v_own)
+_check_18(v_own) if {
+	_check_19(v_own)
+} else if {
+	_check_20(v_own)
+}
 
 _check_19(v_own) if common.get(v_own, ["spec", "action"]) == null
 
@@ -108,9 +114,11 @@ _check_26(v_root) if {
 	count(value) > 0
 }
 
-_check_27(v_root) if _check_28(v_root)
-
-_check_27(v_root) if _check_29(v_root)
+_check_27(v_root) if {
+	_check_28(v_root)
+} else if {
+	_check_29(v_root)
+}
 
 _check_28(v_root) if common.get(v_root, ["spec", "action"]) == null
 

@@ -18,17 +18,21 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("Namespace %s is in the mesh but has no Sidecar that restricts its egress hosts, and the root namespace has no restricting mesh-wide default Sidecar: every proxy in it receives configuration for the whole mesh; add a Sidecar listing the hosts its workloads need", [common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject, _) if _check_2(subject)
-
-_check_1(subject, params) if _check_8(subject, params)
-
-_check_1(subject, params) if _check_14(subject, params)
+_check_1(subject, params) if {
+	_check_2(subject)
+} else if {
+	_check_8(subject, params)
+} else if {
+	_check_14(subject, params)
+}
 
 _check_2(subject) if not _check_3(subject)
 
-_check_3(subject) if _check_4(subject)
-
-_check_3(subject) if _check_5(subject)
+_check_3(subject) if {
+	_check_4(subject)
+} else if {
+	_check_5(subject)
+}
 
 _check_4(subject) if common.get(subject, ["metadata", "labels", "istio-injection"]) == "enabled"
 

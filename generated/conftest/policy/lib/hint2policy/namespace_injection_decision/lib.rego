@@ -18,13 +18,15 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("Namespace %s states no Istio data-plane decision: label it istio-injection=enabled or =disabled, istio.io/rev=<revision>, or istio.io/dataplane-mode=ambient or =none", [common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject, params) if _check_2(subject, params)
-
-_check_1(subject, params) if _check_3(subject, params)
-
-_check_1(subject, params) if _check_4(subject, params)
-
-_check_1(subject, params) if _check_5(subject, params)
+_check_1(subject, params) if {
+	_check_2(subject, params)
+} else if {
+	_check_3(subject, params)
+} else if {
+	_check_4(subject, params)
+} else if {
+	_check_5(subject, params)
+}
 
 _check_2(subject, params) if common.get(subject, ["metadata", "name"]) in params.systemNamespaces
 

@@ -16,9 +16,11 @@ violations(subject) := {msg |
 
 _check_1(subject) if not _check_2(subject)
 
-_check_2(subject) if _check_3(subject)
-
-_check_2(subject) if _check_10(subject)
+_check_2(subject) if {
+	_check_3(subject)
+} else if {
+	_check_10(subject)
+}
 
 _check_3(subject) if {
 	_check_4(subject)
@@ -27,9 +29,11 @@ _check_3(subject) if {
 
 _check_4(subject) if common.get(subject, ["metadata", "labels", "istio-injection"]) == "enabled"
 
-_check_5(subject) if _check_6(subject)
-
-_check_5(subject) if _check_7(subject)
+_check_5(subject) if {
+	_check_6(subject)
+} else if {
+	_check_7(subject)
+}
 
 _check_6(subject) if common.get(subject, ["metadata", "labels", "istio.io/rev"]) != null
 

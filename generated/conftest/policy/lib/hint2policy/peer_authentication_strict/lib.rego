@@ -19,9 +19,11 @@ _check_1(subject) if {
 	_check_5(subject)
 }
 
-_check_2(subject) if _check_3(subject)
-
-_check_2(subject) if _check_4(subject)
+_check_2(subject) if {
+	_check_3(subject)
+} else if {
+	_check_4(subject)
+}
 
 _check_3(subject) if common.get(subject, ["spec", "mtls", "mode"]) == null
 
@@ -33,9 +35,11 @@ _check_5(subject) if {
 	}
 }
 
-_check_6(subject, v_port) if _check_7(subject, v_port)
-
-_check_6(subject, v_port) if _check_8(subject, v_port)
+_check_6(subject, v_port) if {
+	_check_7(subject, v_port)
+} else if {
+	_check_8(subject, v_port)
+}
 
 _check_7(subject, v_port) if common.get(subject, ["spec", "portLevelMtls", v_port, "mode"]) == null
 

@@ -24,9 +24,11 @@ _check_1(subject, params) if {
 	_check_5(subject, params)
 }
 
-_check_2(subject, _) if _check_3(subject)
-
-_check_2(subject, params) if _check_4(subject, params)
+_check_2(subject, params) if {
+	_check_3(subject)
+} else if {
+	_check_4(subject, params)
+}
 
 _check_3(subject) if common.get(subject, ["metadata", "labels", "sidecar.istio.io/inject"]) == null
 
@@ -36,9 +38,11 @@ _check_4(subject, params) if {
 	common.regex_match(params.injectValues, value)
 }
 
-_check_5(subject, _) if _check_6(subject)
-
-_check_5(subject, params) if _check_7(subject, params)
+_check_5(subject, params) if {
+	_check_6(subject)
+} else if {
+	_check_7(subject, params)
+}
 
 _check_6(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/inject"]) == null
 

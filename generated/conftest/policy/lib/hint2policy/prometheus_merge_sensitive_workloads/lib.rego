@@ -19,9 +19,11 @@ violations(obj, overrides) := {msg |
 	msg := sprintf("%s %s/%s is marked as having sensitive metrics but does not set prometheus.istio.io/merge-metrics: \"false\": Istio would re-serve its metrics in plaintext on the sidecar's port 15020", [common.text(common.get(obj, ["kind"])), common.text(common.get(obj, ["metadata", "namespace"])), common.text(common.get(obj, ["metadata", "name"]))])
 }
 
-_check_1(subject, params) if _check_2(subject, params)
-
-_check_1(subject, _) if _check_7(subject)
+_check_1(subject, params) if {
+	_check_2(subject, params)
+} else if {
+	_check_7(subject)
+}
 
 _check_2(subject, params) if not _check_3(subject, params)
 

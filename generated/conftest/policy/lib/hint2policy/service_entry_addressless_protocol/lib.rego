@@ -41,9 +41,11 @@ _check_4(subject, params, v_other, v_p, v_q) if {
 
 _check_5(v_p, v_q) if common.get(v_q, ["number"]) == common.get(v_p, ["number"])
 
-_check_6(subject, _, v_other, v_p, v_q) if _check_7(subject, v_other, v_p, v_q)
-
-_check_6(subject, params, v_other, v_p, v_q) if _check_12(subject, params, v_other, v_p, v_q)
+_check_6(subject, params, v_other, v_p, v_q) if {
+	_check_7(subject, v_other, v_p, v_q)
+} else if {
+	_check_12(subject, params, v_other, v_p, v_q)
+}
 
 _check_7(subject, v_other, v_p, v_q) if {
 	_check_8(v_p, v_q)
@@ -80,9 +82,11 @@ _check_14(subject) if {
 	count(value) > 0
 }
 
-_check_15(subject, params) if _check_16(subject, params)
-
-_check_15(subject, _) if _check_17(subject)
+_check_15(subject, params) if {
+	_check_16(subject, params)
+} else if {
+	_check_17(subject)
+}
 
 _check_16(subject, params) if not common.get(subject, ["spec", "resolution"]) in params.autoAllocatedResolutions
 
@@ -104,9 +108,11 @@ _check_20(v_other) if {
 	count(value) > 0
 }
 
-_check_21(params, v_other) if _check_22(params, v_other)
-
-_check_21(_, v_other) if _check_23(v_other)
+_check_21(params, v_other) if {
+	_check_22(params, v_other)
+} else if {
+	_check_23(v_other)
+}
 
 _check_22(params, v_other) if not common.get(v_other, ["spec", "resolution"]) in params.autoAllocatedResolutions
 
@@ -120,9 +126,11 @@ _check_24(v_owh) if {
 	startswith(v_owh, "*")
 }
 
-_check_25(_, v_p, v_q) if _check_26(v_p, v_q)
-
-_check_25(params, v_p, _) if _check_27(params, v_p)
+_check_25(params, v_p, v_q) if {
+	_check_26(v_p, v_q)
+} else if {
+	_check_27(params, v_p)
+}
 
 _check_26(v_p, v_q) if common.get(v_q, ["protocol"]) != common.get(v_p, ["protocol"])
 

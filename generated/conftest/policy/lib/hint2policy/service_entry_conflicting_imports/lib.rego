@@ -20,9 +20,11 @@ _check_1(subject, v_host) if {
 	_check_7(subject, v_host)
 }
 
-_check_2(subject, _) if _check_3(subject)
-
-_check_2(subject, v_host) if _check_4(subject, v_host)
+_check_2(subject, v_host) if {
+	_check_3(subject)
+} else if {
+	_check_4(subject, v_host)
+}
 
 _check_3(subject) if common.get(subject, ["kind"]) != "ServiceEntry"
 
@@ -38,11 +40,13 @@ _check_5(subject, v_host) if {
 
 _check_6(subject, v_entry) if common.get(v_entry, ["metadata", "namespace"]) != common.get(subject, ["metadata", "namespace"])
 
-_check_7(subject, _) if _check_8(subject)
-
-_check_7(subject, _) if _check_9(subject)
-
-_check_7(subject, v_host) if _check_13(subject, v_host)
+_check_7(subject, v_host) if {
+	_check_8(subject)
+} else if {
+	_check_9(subject)
+} else if {
+	_check_13(subject, v_host)
+}
 
 _check_8(subject) if common.get(subject, ["kind"]) != "VirtualService"
 
@@ -75,11 +79,13 @@ _check_14(subject, v_host) if {
 	common.exports_overlap(subject, v_route)
 }
 
-_check_15(v_route) if _check_16(v_route)
-
-_check_15(v_route) if _check_17(v_route)
-
-_check_15(v_route) if _check_18(v_route)
+_check_15(v_route) if {
+	_check_16(v_route)
+} else if {
+	_check_17(v_route)
+} else if {
+	_check_18(v_route)
+}
 
 _check_16(v_route) if common.get(v_route, ["spec", "gateways"]) == null
 

@@ -18,9 +18,11 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("ServiceEntry %s/%s is outside the approved egress namespaces and is not limited to its own namespace (spec.exportTo: [\".\"]): it opens its hosts to other namespaces", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject, params) if _check_2(subject, params)
-
-_check_1(subject, _) if _check_3(subject)
+_check_1(subject, params) if {
+	_check_2(subject, params)
+} else if {
+	_check_3(subject)
+}
 
 _check_2(subject, params) if common.get(subject, ["metadata", "namespace"]) in params.approvedNamespaces
 
@@ -41,9 +43,11 @@ _check_5(subject) if {
 	}
 }
 
-_check_6(_, v_scope) if _check_7(v_scope)
-
-_check_6(subject, v_scope) if _check_8(subject, v_scope)
+_check_6(subject, v_scope) if {
+	_check_7(v_scope)
+} else if {
+	_check_8(subject, v_scope)
+}
 
 _check_7(v_scope) if v_scope == "."
 

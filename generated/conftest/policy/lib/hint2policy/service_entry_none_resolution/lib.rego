@@ -14,9 +14,11 @@ violations(subject) := {msg |
 	msg := sprintf("ServiceEntry %s/%s uses resolution NONE (explicitly or by default) without limiting spec.addresses to CIDR blocks: it lets traffic through to any IP on its ports", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject) if _check_2(subject)
-
-_check_1(subject) if _check_3(subject)
+_check_1(subject) if {
+	_check_2(subject)
+} else if {
+	_check_3(subject)
+}
 
 _check_2(subject) if common.get(subject, ["spec", "resolution"]) in ["STATIC", "DNS", "DNS_ROUND_ROBIN"]
 

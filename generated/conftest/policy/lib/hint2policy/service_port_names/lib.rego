@@ -19,19 +19,21 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("Service %s/%s: port %s declares no protocol Istio recognises, by appProtocol (which takes precedence) or by name; name it <protocol>[-suffix] (http, grpc, tcp, ...) or set a known appProtocol, or Istio falls back to protocol sniffing", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(v_port, ["port"]))])
 }
 
-_check_1(subject, _, _) if _check_2(subject)
-
-_check_1(subject, _, _) if _check_3(subject)
-
-_check_1(subject, _, _) if _check_4(subject)
-
-_check_1(_, _, v_port) if _check_5(v_port)
-
-_check_1(_, params, v_port) if _check_6(params, v_port)
-
-_check_1(_, params, v_port) if _check_7(params, v_port)
-
-_check_1(_, params, v_port) if _check_10(params, v_port)
+_check_1(subject, params, v_port) if {
+	_check_2(subject)
+} else if {
+	_check_3(subject)
+} else if {
+	_check_4(subject)
+} else if {
+	_check_5(v_port)
+} else if {
+	_check_6(params, v_port)
+} else if {
+	_check_7(params, v_port)
+} else if {
+	_check_10(params, v_port)
+}
 
 _check_2(subject) if common.get(subject, ["metadata", "labels", "istio"]) != null
 

@@ -20,9 +20,11 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("Sidecar %s/%s applies to the whole namespace and imports %s in egress.hosts: that overrides the global default Sidecar with no restriction at all; list the namespaces or hosts it needs", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host)])
 }
 
-_check_1(subject, _, _) if _check_2(subject)
-
-_check_1(_, params, v_host) if _check_3(params, v_host)
+_check_1(subject, params, v_host) if {
+	_check_2(subject)
+} else if {
+	_check_3(params, v_host)
+}
 
 _check_2(subject) if {
 	value := common.get(subject, ["spec", "workloadSelector", "labels"])

@@ -14,9 +14,11 @@ violations(subject) := {msg |
 	msg := sprintf("Sidecar %s/%s: a workload in namespace %s that its workloadSelector selects is also selected by another Sidecar; which Sidecar applies to its pods is arbitrary, so make the selectors select disjoint workloads", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["metadata", "namespace"]))])
 }
 
-_check_1(subject) if _check_2(subject)
-
-_check_1(subject) if _check_4(subject)
+_check_1(subject) if {
+	_check_2(subject)
+} else if {
+	_check_4(subject)
+}
 
 _check_2(subject) if not _check_3(subject)
 
@@ -46,9 +48,11 @@ _check_7(subject, v_workload) if {
 	}
 }
 
-_check_8(subject, v_key, v_workload) if _check_9(subject, v_key, v_workload)
-
-_check_8(subject, v_key, v_workload) if _check_12(subject, v_key, v_workload)
+_check_8(subject, v_key, v_workload) if {
+	_check_9(subject, v_key, v_workload)
+} else if {
+	_check_12(subject, v_key, v_workload)
+}
 
 _check_9(subject, v_key, v_workload) if {
 	_check_10(v_workload)
@@ -80,9 +84,11 @@ _check_15(v_other, v_workload) if {
 	}
 }
 
-_check_16(v_other, v_otherkey, v_workload) if _check_17(v_other, v_otherkey, v_workload)
-
-_check_16(v_other, v_otherkey, v_workload) if _check_20(v_other, v_otherkey, v_workload)
+_check_16(v_other, v_otherkey, v_workload) if {
+	_check_17(v_other, v_otherkey, v_workload)
+} else if {
+	_check_20(v_other, v_otherkey, v_workload)
+}
 
 _check_17(v_other, v_otherkey, v_workload) if {
 	_check_18(v_workload)

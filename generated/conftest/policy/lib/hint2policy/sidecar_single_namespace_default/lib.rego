@@ -14,9 +14,11 @@ violations(subject) := {msg |
 	msg := sprintf("Sidecar %s/%s has no workloadSelector, and another Sidecar without workloadSelector exists in namespace %s: which one applies is undefined; keep one namespace default and give the others a workloadSelector", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["metadata", "namespace"]))])
 }
 
-_check_1(subject) if _check_2(subject)
-
-_check_1(subject) if _check_3(subject)
+_check_1(subject) if {
+	_check_2(subject)
+} else if {
+	_check_3(subject)
+}
 
 _check_2(subject) if common.get(subject, ["spec", "workloadSelector"]) != null
 

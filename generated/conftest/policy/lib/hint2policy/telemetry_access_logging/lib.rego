@@ -14,13 +14,15 @@ violations(subject) := {msg |
 	msg := sprintf("Telemetry %s/%s disables access logging for every workload in its scope (it has no selector or targetRefs): remove the disabled entry or narrow it to named workloads", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject) if _check_2(subject)
-
-_check_1(subject) if _check_3(subject)
-
-_check_1(subject) if _check_4(subject)
-
-_check_1(subject) if _check_5(subject)
+_check_1(subject) if {
+	_check_2(subject)
+} else if {
+	_check_3(subject)
+} else if {
+	_check_4(subject)
+} else if {
+	_check_5(subject)
+}
 
 _check_2(subject) if {
 	value := common.get(subject, ["spec", "selector", "matchLabels"])

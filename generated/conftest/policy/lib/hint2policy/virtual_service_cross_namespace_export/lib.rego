@@ -18,11 +18,13 @@ violations(subject, overrides) := {msg |
 	msg := sprintf("VirtualService %s/%s configures a Service of another namespace but is visible outside %s; restrict it with spec.exportTo: [\".\"] so it cannot override the owner's routing for other clients", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["metadata", "namespace"]))])
 }
 
-_check_1(subject, params) if _check_2(subject, params)
-
-_check_1(subject, _) if _check_3(subject)
-
-_check_1(subject, _) if _check_8(subject)
+_check_1(subject, params) if {
+	_check_2(subject, params)
+} else if {
+	_check_3(subject)
+} else if {
+	_check_8(subject)
+}
 
 _check_2(subject, params) if common.get(subject, ["metadata", "namespace"]) in params.trustedNamespaces
 
@@ -32,9 +34,11 @@ _check_3(subject) if {
 	}
 }
 
-_check_4(_, v_host) if _check_5(v_host)
-
-_check_4(subject, v_host) if _check_7(subject, v_host)
+_check_4(subject, v_host) if {
+	_check_5(v_host)
+} else if {
+	_check_7(subject, v_host)
+}
 
 _check_5(v_host) if not _check_6(v_host)
 
@@ -67,9 +71,11 @@ _check_10(subject) if {
 	}
 }
 
-_check_11(_, v_scope) if _check_12(v_scope)
-
-_check_11(subject, v_scope) if _check_13(subject, v_scope)
+_check_11(subject, v_scope) if {
+	_check_12(v_scope)
+} else if {
+	_check_13(subject, v_scope)
+}
 
 _check_12(v_scope) if v_scope == "."
 

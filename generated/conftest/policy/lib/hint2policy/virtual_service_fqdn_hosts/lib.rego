@@ -15,9 +15,11 @@ violations(subject) := {msg |
 	msg := sprintf("VirtualService %s/%s has the short host %s: Istio expands it with the VirtualService's namespace, so use a fully qualified name (e.g. %s.<namespace>.svc.cluster.local)", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host), common.text(v_host)])
 }
 
-_check_1(v_host) if _check_2(v_host)
-
-_check_1(v_host) if _check_3(v_host)
+_check_1(v_host) if {
+	_check_2(v_host)
+} else if {
+	_check_3(v_host)
+}
 
 _check_2(v_host) if {
 	is_string(v_host)

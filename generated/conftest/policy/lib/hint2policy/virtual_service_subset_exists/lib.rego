@@ -38,11 +38,13 @@ _check_4(subject, v_r) if {
 	}
 }
 
-_check_5(_, v_d) if _check_6(v_d)
-
-_check_5(_, v_d) if _check_7(v_d)
-
-_check_5(subject, v_d) if _check_8(subject, v_d)
+_check_5(subject, v_d) if {
+	_check_6(v_d)
+} else if {
+	_check_7(v_d)
+} else if {
+	_check_8(subject, v_d)
+}
 
 _check_6(v_d) if common.get(v_d, ["destination", "subset"]) == null
 
@@ -60,11 +62,13 @@ _check_9(subject, v_d, v_dr) if {
 	_check_20(v_d, v_dr)
 }
 
-_check_10(_, v_dr) if _check_11(v_dr)
-
-_check_10(_, v_dr) if _check_12(v_dr)
-
-_check_10(subject, v_dr) if _check_13(subject, v_dr)
+_check_10(subject, v_dr) if {
+	_check_11(v_dr)
+} else if {
+	_check_12(v_dr)
+} else if {
+	_check_13(subject, v_dr)
+}
 
 _check_11(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
@@ -79,11 +83,13 @@ _check_13(subject, v_dr) if {
 	_check_14(subject, v_dr, v_e)
 }
 
-_check_14(_, _, v_e) if _check_15(v_e)
-
-_check_14(subject, _, v_e) if _check_16(subject, v_e)
-
-_check_14(subject, v_dr, v_e) if _check_17(subject, v_dr, v_e)
+_check_14(subject, v_dr, v_e) if {
+	_check_15(v_e)
+} else if {
+	_check_16(subject, v_e)
+} else if {
+	_check_17(subject, v_dr, v_e)
+}
 
 _check_15(v_e) if v_e == "*"
 
@@ -105,11 +111,13 @@ _check_20(v_d, v_dr) if {
 
 _check_21(v_d, v_s) if common.get(v_s, ["name"]) == common.get(v_d, ["destination", "subset"])
 
-_check_22(_, v_r) if _check_23(v_r)
-
-_check_22(_, v_r) if _check_24(v_r)
-
-_check_22(subject, v_r) if _check_25(subject, v_r)
+_check_22(subject, v_r) if {
+	_check_23(v_r)
+} else if {
+	_check_24(v_r)
+} else if {
+	_check_25(subject, v_r)
+}
 
 _check_23(v_r) if common.get(v_r, ["mirror", "subset"]) == null
 
@@ -127,11 +135,13 @@ _check_26(subject, v_dr, v_r) if {
 	_check_37(v_dr, v_r)
 }
 
-_check_27(_, v_dr) if _check_28(v_dr)
-
-_check_27(_, v_dr) if _check_29(v_dr)
-
-_check_27(subject, v_dr) if _check_30(subject, v_dr)
+_check_27(subject, v_dr) if {
+	_check_28(v_dr)
+} else if {
+	_check_29(v_dr)
+} else if {
+	_check_30(subject, v_dr)
+}
 
 _check_28(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
@@ -146,11 +156,13 @@ _check_30(subject, v_dr) if {
 	_check_31(subject, v_dr, v_e)
 }
 
-_check_31(_, _, v_e) if _check_32(v_e)
-
-_check_31(subject, _, v_e) if _check_33(subject, v_e)
-
-_check_31(subject, v_dr, v_e) if _check_34(subject, v_dr, v_e)
+_check_31(subject, v_dr, v_e) if {
+	_check_32(v_e)
+} else if {
+	_check_33(subject, v_e)
+} else if {
+	_check_34(subject, v_dr, v_e)
+}
 
 _check_32(v_e) if v_e == "*"
 
@@ -178,11 +190,13 @@ _check_39(subject, v_r) if {
 	}
 }
 
-_check_40(_, v_m) if _check_41(v_m)
-
-_check_40(_, v_m) if _check_42(v_m)
-
-_check_40(subject, v_m) if _check_43(subject, v_m)
+_check_40(subject, v_m) if {
+	_check_41(v_m)
+} else if {
+	_check_42(v_m)
+} else if {
+	_check_43(subject, v_m)
+}
 
 _check_41(v_m) if common.get(v_m, ["destination", "subset"]) == null
 
@@ -200,11 +214,13 @@ _check_44(subject, v_dr, v_m) if {
 	_check_55(v_dr, v_m)
 }
 
-_check_45(_, v_dr) if _check_46(v_dr)
-
-_check_45(_, v_dr) if _check_47(v_dr)
-
-_check_45(subject, v_dr) if _check_48(subject, v_dr)
+_check_45(subject, v_dr) if {
+	_check_46(v_dr)
+} else if {
+	_check_47(v_dr)
+} else if {
+	_check_48(subject, v_dr)
+}
 
 _check_46(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
@@ -219,11 +235,13 @@ _check_48(subject, v_dr) if {
 	_check_49(subject, v_dr, v_e)
 }
 
-_check_49(_, _, v_e) if _check_50(v_e)
-
-_check_49(subject, _, v_e) if _check_51(subject, v_e)
-
-_check_49(subject, v_dr, v_e) if _check_52(subject, v_dr, v_e)
+_check_49(subject, v_dr, v_e) if {
+	_check_50(v_e)
+} else if {
+	_check_51(subject, v_e)
+} else if {
+	_check_52(subject, v_dr, v_e)
+}
 
 _check_50(v_e) if v_e == "*"
 
@@ -257,11 +275,13 @@ _check_58(subject, v_r) if {
 	}
 }
 
-_check_59(_, v_d) if _check_60(v_d)
-
-_check_59(_, v_d) if _check_61(v_d)
-
-_check_59(subject, v_d) if _check_62(subject, v_d)
+_check_59(subject, v_d) if {
+	_check_60(v_d)
+} else if {
+	_check_61(v_d)
+} else if {
+	_check_62(subject, v_d)
+}
 
 _check_60(v_d) if common.get(v_d, ["destination", "subset"]) == null
 
@@ -279,11 +299,13 @@ _check_63(subject, v_d, v_dr) if {
 	_check_74(v_d, v_dr)
 }
 
-_check_64(_, v_dr) if _check_65(v_dr)
-
-_check_64(_, v_dr) if _check_66(v_dr)
-
-_check_64(subject, v_dr) if _check_67(subject, v_dr)
+_check_64(subject, v_dr) if {
+	_check_65(v_dr)
+} else if {
+	_check_66(v_dr)
+} else if {
+	_check_67(subject, v_dr)
+}
 
 _check_65(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
@@ -298,11 +320,13 @@ _check_67(subject, v_dr) if {
 	_check_68(subject, v_dr, v_e)
 }
 
-_check_68(_, _, v_e) if _check_69(v_e)
-
-_check_68(subject, _, v_e) if _check_70(subject, v_e)
-
-_check_68(subject, v_dr, v_e) if _check_71(subject, v_dr, v_e)
+_check_68(subject, v_dr, v_e) if {
+	_check_69(v_e)
+} else if {
+	_check_70(subject, v_e)
+} else if {
+	_check_71(subject, v_dr, v_e)
+}
 
 _check_69(v_e) if v_e == "*"
 
@@ -336,11 +360,13 @@ _check_77(subject, v_r) if {
 	}
 }
 
-_check_78(_, v_d) if _check_79(v_d)
-
-_check_78(_, v_d) if _check_80(v_d)
-
-_check_78(subject, v_d) if _check_81(subject, v_d)
+_check_78(subject, v_d) if {
+	_check_79(v_d)
+} else if {
+	_check_80(v_d)
+} else if {
+	_check_81(subject, v_d)
+}
 
 _check_79(v_d) if common.get(v_d, ["destination", "subset"]) == null
 
@@ -358,11 +384,13 @@ _check_82(subject, v_d, v_dr) if {
 	_check_93(v_d, v_dr)
 }
 
-_check_83(_, v_dr) if _check_84(v_dr)
-
-_check_83(_, v_dr) if _check_85(v_dr)
-
-_check_83(subject, v_dr) if _check_86(subject, v_dr)
+_check_83(subject, v_dr) if {
+	_check_84(v_dr)
+} else if {
+	_check_85(v_dr)
+} else if {
+	_check_86(subject, v_dr)
+}
 
 _check_84(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
@@ -377,11 +405,13 @@ _check_86(subject, v_dr) if {
 	_check_87(subject, v_dr, v_e)
 }
 
-_check_87(_, _, v_e) if _check_88(v_e)
-
-_check_87(subject, _, v_e) if _check_89(subject, v_e)
-
-_check_87(subject, v_dr, v_e) if _check_90(subject, v_dr, v_e)
+_check_87(subject, v_dr, v_e) if {
+	_check_88(v_e)
+} else if {
+	_check_89(subject, v_e)
+} else if {
+	_check_90(subject, v_dr, v_e)
+}
 
 _check_88(v_e) if v_e == "*"
 

@@ -15,9 +15,11 @@ violations(subject) := {msg |
 	msg := sprintf("VirtualService %s/%s: another VirtualService bound to the mesh gateway and visible in the same namespaces also declares the host %s; sidecars apply only one of them", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(v_host)])
 }
 
-_check_1(subject, _) if _check_2(subject)
-
-_check_1(subject, v_host) if _check_6(subject, v_host)
+_check_1(subject, v_host) if {
+	_check_2(subject)
+} else if {
+	_check_6(subject, v_host)
+}
 
 _check_2(subject) if {
 	_check_3(subject)
@@ -47,11 +49,13 @@ _check_7(subject, v_host) if {
 	common.exports_overlap(subject, v_other)
 }
 
-_check_8(v_other) if _check_9(v_other)
-
-_check_8(v_other) if _check_10(v_other)
-
-_check_8(v_other) if _check_11(v_other)
+_check_8(v_other) if {
+	_check_9(v_other)
+} else if {
+	_check_10(v_other)
+} else if {
+	_check_11(v_other)
+}
 
 _check_9(v_other) if common.get(v_other, ["spec", "gateways"]) == null
 

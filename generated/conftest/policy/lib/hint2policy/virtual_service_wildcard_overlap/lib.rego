@@ -25,20 +25,24 @@ _check_2(subject, v_host) if {
 	common.exports_overlap(subject, v_wide)
 }
 
-_check_3(subject, v_wide) if _check_4(subject, v_wide)
-
-_check_3(subject, v_wide) if _check_15(subject, v_wide)
+_check_3(subject, v_wide) if {
+	_check_4(subject, v_wide)
+} else if {
+	_check_15(subject, v_wide)
+}
 
 _check_4(subject, v_wide) if {
 	_check_5(subject)
 	_check_10(v_wide)
 }
 
-_check_5(subject) if _check_6(subject)
-
-_check_5(subject) if _check_7(subject)
-
-_check_5(subject) if _check_8(subject)
+_check_5(subject) if {
+	_check_6(subject)
+} else if {
+	_check_7(subject)
+} else if {
+	_check_8(subject)
+}
 
 _check_6(subject) if common.get(subject, ["spec", "gateways"]) == null
 
@@ -55,11 +59,13 @@ _check_8(subject) if {
 
 _check_9(v_gw) if v_gw == "mesh"
 
-_check_10(v_wide) if _check_11(v_wide)
-
-_check_10(v_wide) if _check_12(v_wide)
-
-_check_10(v_wide) if _check_13(v_wide)
+_check_10(v_wide) if {
+	_check_11(v_wide)
+} else if {
+	_check_12(v_wide)
+} else if {
+	_check_13(v_wide)
+}
 
 _check_11(v_wide) if common.get(v_wide, ["spec", "gateways"]) == null
 
@@ -93,9 +99,11 @@ _check_18(subject, v_gw, v_wide) if {
 	_check_19(subject, v_gw, v_wgw, v_wide)
 }
 
-_check_19(_, v_gw, v_wgw, _) if _check_20(v_gw, v_wgw)
-
-_check_19(subject, v_gw, v_wgw, v_wide) if _check_23(subject, v_gw, v_wgw, v_wide)
+_check_19(subject, v_gw, v_wgw, v_wide) if {
+	_check_20(v_gw, v_wgw)
+} else if {
+	_check_23(subject, v_gw, v_wgw, v_wide)
+}
 
 _check_20(v_gw, v_wgw) if {
 	_check_21(v_gw)

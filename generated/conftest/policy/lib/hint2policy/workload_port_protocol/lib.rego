@@ -14,9 +14,11 @@ violations(subject) := {msg |
 	msg := sprintf("Deployment %s/%s: two Services that select its pods give one port number different protocols (Kubernetes protocol field, or HTTP against TCP by appProtocol or port name), but its inbound listener serves only one", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject) if _check_2(subject)
-
-_check_1(subject) if _check_3(subject)
+_check_1(subject) if {
+	_check_2(subject)
+} else if {
+	_check_3(subject)
+}
 
 _check_2(subject) if common.get(subject, ["metadata", "namespace"]) in ["kube-system", "kube-public", "kube-node-lease"]
 
@@ -94,9 +96,11 @@ _check_17(v_p, v_q) if {
 
 _check_18(v_p, v_q) if common.get(v_q, ["port"]) == common.get(v_p, ["port"])
 
-_check_19(v_p, v_q) if _check_20(v_p, v_q)
-
-_check_19(v_p, v_q) if _check_24(v_p, v_q)
+_check_19(v_p, v_q) if {
+	_check_20(v_p, v_q)
+} else if {
+	_check_24(v_p, v_q)
+}
 
 _check_20(v_p, v_q) if {
 	_check_21(v_p)
@@ -121,9 +125,11 @@ _check_25(v_p) if common.get(v_p, ["protocol"]) != "UDP"
 
 _check_26(v_q) if common.get(v_q, ["protocol"]) != "UDP"
 
-_check_27(v_p) if _check_28(v_p)
-
-_check_27(v_p) if _check_29(v_p)
+_check_27(v_p) if {
+	_check_28(v_p)
+} else if {
+	_check_29(v_p)
+}
 
 _check_28(v_p) if {
 	value := common.get(v_p, ["appProtocol"])
@@ -144,9 +150,11 @@ _check_31(v_p) if {
 	common.regex_match(`(?i)^(http|http2|http_proxy|grpc)(-|$)`, value)
 }
 
-_check_32(v_q) if _check_33(v_q)
-
-_check_32(v_q) if _check_34(v_q)
+_check_32(v_q) if {
+	_check_33(v_q)
+} else if {
+	_check_34(v_q)
+}
 
 _check_33(v_q) if {
 	value := common.get(v_q, ["appProtocol"])
