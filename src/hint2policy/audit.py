@@ -113,9 +113,11 @@ def _by_policies(
     reviews, so a Test holds only the policies its resources need (a VirtualService meets
     3 of the 15 cross-resource policies, not all of them).
     """
+    reviews = [(p, {(k.group, k.kind) for k in p.kinds}) for p in policies]
     groups: dict[tuple[str, ...], tuple[list[ir.Policy], list[tuple[str, dict]]]] = {}
     for subject in subjects:
-        mine = [p for p in policies if group_kind(subject[1]) in {(k.group, k.kind) for k in p.kinds}]
+        kind = group_kind(subject[1])
+        mine = [p for p, kinds in reviews if kind in kinds]
         groups.setdefault(tuple(p.hint_id for p in mine), (mine, []))[1].append(subject)
     return list(groups.values())
 

@@ -145,7 +145,7 @@ def memory_cap() -> int:
 def _resident(pool: ProcessPoolExecutor) -> int:
     """The resident memory of the pool's workers together, in bytes (0 where /proc cannot tell)."""
     total = 0
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in _workers(pool):
         try:
             pages = int(Path(f"/proc/{process.pid}/statm").read_text().split()[1])
         except (OSError, ValueError, IndexError):
@@ -158,8 +158,13 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     """Stop workers that are still evaluating: shutdown() alone waits for a running job, however long.
 
     The executor has no public way to do it before Python 3.14 (terminate_workers)."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in _workers(pool):
         process.kill()
+
+
+def _workers(pool: ProcessPoolExecutor) -> list[Any]:
+    """The pool's live worker processes (a private attribute: no public way before Python 3.14)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
 
 
 def judge(cases: dict[CaseKey, tuple[Hint, Case]], tree: dict[str, str] | None = None) -> EngineReport:
