@@ -240,13 +240,18 @@ def ratio(numerator: float | None, denominator: float | None, lower_bound: bool 
     return (">" if lower_bound else "") + f"{numerator / denominator:.2f}x"
 
 
+def relative(mine: Figure, peer: Figure) -> str:
+    """mine's time over peer's; a lower bound where mine timed out."""
+    if peer.seconds is None:
+        return "-"
+    if mine.seconds is None:
+        return ratio(mine.timeout, peer.seconds, lower_bound=True) if mine.timed_out else "-"
+    return ratio(mine.seconds, peer.seconds)
+
+
 def growth(small: Figure, large: Figure) -> str:
     """Time for the larger size over time for the smaller one; a timeout gives a lower bound."""
-    if small.seconds is None:
-        return "-"
-    if large.seconds is None:
-        return ratio(large.timeout, small.seconds, lower_bound=True) if large.timed_out else "-"
-    return ratio(large.seconds, small.seconds)
+    return relative(large, small)
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

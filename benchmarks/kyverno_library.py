@@ -108,19 +108,21 @@ def measure(mesh: Mesh, files: list[Path], hint_ids: list[str], args: argparse.N
     return result
 
 
-def report(results: list[Result], mapping: dict[str, str], args: argparse.Namespace, info: dict[str, str]) -> str:
+def report(
+    results: list[Result], mapping: dict[str, str], args: argparse.Namespace, info: dict[str, str], argv: list[str]
+) -> str:
     sizes = [f"{r.mesh.size:,} objects" for r in results]
     rows = [["kyverno apply, library policies", *(r.library.cell() for r in results)]]
     rows += [[f"check --engine {e}, covering hints", *(r.checks[e].cell() for r in results)] for e in args.engines]
     ratios = [
-        [f"check --engine {e} / kyverno apply", *(_ratio(r.checks[e], r.library) for r in results)]
+        [f"check --engine {e} / kyverno apply", *(harness.relative(r.checks[e], r.library) for r in results)]
         for e in args.engines
     ]
     return "\n".join(
         [
             _heading(),
             "",
-            "Command: `python -m benchmarks.kyverno_library " + " ".join(_shown(args)) + "`",
+            "Command: `python -m benchmarks.kyverno_library " + " ".join(_shown(argv)) + "`",
             "",
             harness.machine_lines(info),
             "",
@@ -136,15 +138,10 @@ def report(results: list[Result], mapping: dict[str, str], args: argparse.Namesp
     )
 
 
-def _ratio(mine: Figure, peer: Figure) -> str:
-    if mine.timed_out and peer.seconds:
-        return harness.ratio(mine.timeout, peer.seconds, lower_bound=True)
-    return harness.ratio(mine.seconds, peer.seconds)
-
-
-def _shown(args: argparse.Namespace) -> list[str]:
-    sizes = " ".join(map(str, args.sizes))
-    return [f"--sizes {sizes}", f"--engines {' '.join(args.engines)}", f"--repeat {args.repeat}", "--library DIR"]
+def _shown(argv: list[str]) -> list[str]:
+    """argv as run, the checkout's path (a user's folder) shown as DIR."""
+    shown = ["DIR" if i and argv[i - 1] == "--library" else a for i, a in enumerate(argv)]
+    return ["--library=DIR" if a.startswith("--library=") else a for a in shown]
 
 
 def _heading() -> str:
@@ -187,7 +184,7 @@ def run(argv: list[str]) -> str:
     info = harness.machine(["conftest", "kyverno"])
     hint_ids = sorted(set(mapping.values()))
     results = [measure(write_mesh(size, args.work), files, hint_ids, args, kyverno) for size in sorted(args.sizes)]
-    text = report(results, mapping, args, info)
+    text = report(results, mapping, args, info, argv)
     if left_out:
         names = ", ".join(f.stem for f in left_out)
         text += f"\nLeft out (an apiCall context needs a cluster, and `kyverno apply` without one panics): {names}.\n"

@@ -217,3 +217,12 @@ def test_kyverno_library_peer_leaves_out_policies_that_need_a_cluster(tmp_path: 
     assert kyverno_library.offline([plain, remote]) == ([plain], [remote])
     crashed = Run(["kyverno"], 1.0, 2, 1, 1, "", "Applying 9 rules\npanic: coding error: register\ngoroutine 1\n")
     assert kyverno_library.summary(Figure([crashed])) == "exit 2, no summary: panic: coding error: register"
+
+
+def test_kyverno_library_peer_shows_its_command_without_the_users_folder() -> None:
+    argv = ["--library", "/home/me/policies", "--sizes", "1000", "--timeout", "60"]
+    assert kyverno_library._shown(argv) == ["--library", "DIR", "--sizes", "1000", "--timeout", "60"]
+    assert kyverno_library._shown(["--library=/home/me/policies"]) == ["--library=DIR"]
+    library, check = Figure([_run(2.0)]), Figure([_run(900.0, timed_out=True)], timeout=900)
+    assert harness.relative(check, library) == ">450.00x"  # a timed-out check: a lower bound
+    assert harness.relative(Figure([_run(1.0)]), library) == "0.50x"
