@@ -71,3 +71,38 @@ def test_several_violations_of_one_hint_are_several_findings(engines, cli, engin
     hosts = {f["message"].split("short host ")[1].split(":")[0] for f in doc["findings"]}
     assert hosts == {"reviews", "ratings", "<map>", "<list>"}
     assert doc["summary"]["findings"] == 4
+
+
+def _entry(name: str, namespace: str, port: int, export_to: list[str] | None) -> str:
+    spec = {"hosts": [f"{name}.example.com"], "resolution": "DNS", "ports": [{"number": port, "protocol": "TCP"}]}
+    if export_to is not None:
+        spec["exportTo"] = export_to
+    doc = {"apiVersion": "networking.istio.io/v1", "kind": "ServiceEntry"}
+    return json.dumps(doc | {"metadata": {"name": name, "namespace": namespace}, "spec": spec})
+
+
+# pairs of address-less TCP entries, one pair per port: a pair collides when some namespace sees both
+EXPORTS = {
+    1001: (("a", ["."]), ("b", ["."]), False),  # each in its own namespace: never meet
+    1002: (("a", ["."]), ("b", ["a"]), True),  # b's entry exported into a
+    1003: (("a", ["."]), ("b", ["*"]), True),
+    1004: (("a", ["."]), ("b", None), True),  # no exportTo: every namespace
+    1005: (("a", ["."]), ("a", ["~"]), False),  # exported nowhere
+    1006: (("a", None), ("b", ["."]), True),
+    1007: (("a", ["b", "c"]), ("b", ["c"]), True),
+}
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_exported_relations_meet_only_where_some_namespace_sees_both(engines, cli, engine: str) -> None:
+    # conftest and the embedded engine look related objects up in an index by exported namespace;
+    # Gatekeeper scans and Kyverno compares exportTo in CEL: every path must give the same pairs
+    docs = [
+        _entry(f"p{port}-{side}", namespace, port, export_to)
+        for port, (*pair, _) in EXPORTS.items()
+        for side, (namespace, export_to) in zip("xy", pair, strict=True)
+    ]
+    doc = _check(cli, "-", "--engine", engine, stdin="\n---\n".join(docs))
+    flagged = {f["resource"]["name"] for f in doc["findings"] if f["hint"] == "service-entry-addressless-protocol"}
+    assert flagged == {f"p{port}-{side}" for port, (*_, met) in EXPORTS.items() if met for side in "xy"}

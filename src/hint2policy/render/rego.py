@@ -184,9 +184,12 @@ class RegoRenderer:
             # document, one scan for all the keys where it reviews one object
             if keys:
                 scoped_keys = keys if scoped == "{k}" else f"{{{scoped.format(k='k')} | some k in {keys}}}"
-                found.append(f"{rule}_of({scoped_keys})")
             else:
-                found.append(f"{rule}_of([{scoped.format(k='key')}])")
+                scoped_keys = f"[{scoped.format(k='key')}]"
+            if node.scope == "exported":
+                found.append(f"{self.exported_index(node, rule, filters)}({scoped_keys}, subject)")
+            else:
+                found.append(f"{rule}_of({scoped_keys})")
         source = found[0] if len(found) == 1 else f"({' | '.join(found)})"
         return [*pre, f"key := {key}", f"some {var} in {source}"]
 
@@ -240,6 +243,36 @@ class RegoRenderer:
                 comment=comment,
                 var=var,
                 scanned=scanned,
+            ).rstrip("\n"),
+        )
+
+    def exported_index(self, node: ir.Related, rule: str, filters: list[str]) -> str:
+        """The accessor that narrows rule's objects to those exported where the subject is; its name.
+
+        A second index groups the objects by [namespace exported to, key], so a subject exported to a
+        few namespaces meets only the objects those namespaces see: 526 address-less ServiceEntries on
+        port 443, each exported to its own namespace, no longer meet each other (BENCHMARKS.md).
+        """
+        by = "covering" if rule.endswith("_covered") else "exact"
+        var, objects = var_name(node.var), self.objects(node)
+        lines = [*filters, *self.join_values(node, "value_key" if by == "exact" and not node.join.hosts else "value")]
+        if by != "exact" or node.join.hosts:
+            lines.append(self.join_key(node, by, "value_key"))
+        lines += [f"some n in common.exports({var})", "key := [n, value_key]"]
+        scoped = f"{rule}_exported"
+        comment = f"{self.index_comment(node, by, bool(filters))}, under each namespace they are exported to"
+        return self.define_index(
+            f"{rule}_seen",
+            (var, objects, comment, rule, *lines),
+            lambda name: render(
+                "rego/exported.rego.j2",
+                rule=scoped,
+                seen=name,
+                plain=rule,
+                objects=objects,
+                lines=lines,
+                comment=comment,
+                var=var,
             ).rstrip("\n"),
         )
 

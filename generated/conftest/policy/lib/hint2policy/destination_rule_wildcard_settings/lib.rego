@@ -18,7 +18,7 @@ _check_1(subject) if not _check_2(subject)
 
 _check_2(subject) if {
 	key := common.host(common.get(subject, ["spec", "host"]), common.namespace(subject))
-	some v_wide in _related_1_of(common.covering(key))
+	some v_wide in _related_1_seen(common.covering(key), subject)
 	_check_4(subject, v_wide)
 	not common.same(v_wide, subject)
 	common.exports_overlap(subject, v_wide)
@@ -90,4 +90,36 @@ _related_1_of(keys) := {v_wide |
 	key in keys
 } if {
 	not common.combined
+}
+
+# DestinationRule objects that pass the relation's own conditions, by value, under each namespace they are exported to.
+_related_1_exported := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_wide := _objects_1[i]
+		_check_3(v_wide)
+		some value in common.values(common.get(v_wide, ["spec", "host"]))
+		value_key := common.host(value, common.namespace(v_wide))
+		some n in common.exports(v_wide)
+		key := [n, value_key]
+	]),
+	_objects_1,
+)
+
+# _related_1_seen(keys, subject) holds the objects of _related_1_of(keys) exported to a namespace
+# that subject is exported to, or to every namespace ("*"). A subject exported everywhere meets
+# them all; so does a review of one object, which scans.
+_related_1_seen(keys, _) := _related_1_of(keys) if not common.combined
+
+_related_1_seen(keys, subject) := _related_1_of(keys) if {
+	common.combined
+	"*" in common.exports(subject)
+}
+
+_related_1_seen(keys, subject) := union({object.get(_related_1_exported, [[n, k]], set()) |
+	some n in (common.exports(subject) | {"*"})
+	some k in keys
+}) if {
+	common.combined
+	not "*" in common.exports(subject)
 }

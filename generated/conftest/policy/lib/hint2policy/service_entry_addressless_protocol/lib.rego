@@ -23,7 +23,7 @@ _check_1(subject, params, v_p) if not _check_2(subject, params, v_p)
 
 _check_2(subject, params, v_p) if {
 	key := common.get(v_p, ["number"])
-	some v_other in _related_1_of([key])
+	some v_other in _related_1_seen([key], subject)
 	_check_3(subject, params, v_other, v_p)
 	not common.same(v_other, subject)
 	common.exports_overlap(subject, v_other)
@@ -163,4 +163,35 @@ _related_1_of(keys) := {v_other |
 	key in keys
 } if {
 	not common.combined
+}
+
+# ServiceEntry objects, by value, under each namespace they are exported to.
+_related_1_exported := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_other := _objects_1[i]
+		some item_1 in common.list(common.get(v_other, ["spec", "ports"]))
+		some value_key in common.values(common.get(item_1, ["number"]))
+		some n in common.exports(v_other)
+		key := [n, value_key]
+	]),
+	_objects_1,
+)
+
+# _related_1_seen(keys, subject) holds the objects of _related_1_of(keys) exported to a namespace
+# that subject is exported to, or to every namespace ("*"). A subject exported everywhere meets
+# them all; so does a review of one object, which scans.
+_related_1_seen(keys, _) := _related_1_of(keys) if not common.combined
+
+_related_1_seen(keys, subject) := _related_1_of(keys) if {
+	common.combined
+	"*" in common.exports(subject)
+}
+
+_related_1_seen(keys, subject) := union({object.get(_related_1_exported, [[n, k]], set()) |
+	some n in (common.exports(subject) | {"*"})
+	some k in keys
+}) if {
+	common.combined
+	not "*" in common.exports(subject)
 }

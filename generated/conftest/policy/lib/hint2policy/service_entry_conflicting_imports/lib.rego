@@ -32,7 +32,7 @@ _check_4(subject, v_host) if not _check_5(subject, v_host)
 
 _check_5(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
-	some v_entry in _related_1_of([key])
+	some v_entry in _related_1_seen([key], subject)
 	_check_6(subject, v_entry)
 	not common.same(v_entry, subject)
 	common.exports_overlap(subject, v_entry)
@@ -73,7 +73,7 @@ _check_13(subject, v_host) if not _check_14(subject, v_host)
 
 _check_14(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
-	some v_route in _related_2_of([key])
+	some v_route in _related_2_seen([key], subject)
 	_check_20(subject, v_route)
 	not common.same(v_route, subject)
 	common.exports_overlap(subject, v_route)
@@ -133,6 +133,37 @@ _related_1_of(keys) := {v_entry |
 	not common.combined
 }
 
+# ServiceEntry objects, by value, under each namespace they are exported to.
+_related_1_exported := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_entry := _objects_1[i]
+		some value in common.values(common.get(v_entry, ["spec", "hosts"]))
+		value_key := common.host(value, common.namespace(v_entry))
+		some n in common.exports(v_entry)
+		key := [n, value_key]
+	]),
+	_objects_1,
+)
+
+# _related_1_seen(keys, subject) holds the objects of _related_1_of(keys) exported to a namespace
+# that subject is exported to, or to every namespace ("*"). A subject exported everywhere meets
+# them all; so does a review of one object, which scans.
+_related_1_seen(keys, _) := _related_1_of(keys) if not common.combined
+
+_related_1_seen(keys, subject) := _related_1_of(keys) if {
+	common.combined
+	"*" in common.exports(subject)
+}
+
+_related_1_seen(keys, subject) := union({object.get(_related_1_exported, [[n, k]], set()) |
+	some n in (common.exports(subject) | {"*"})
+	some k in keys
+}) if {
+	common.combined
+	not "*" in common.exports(subject)
+}
+
 # every VirtualService
 _objects_2 := common.objects_of([{"group": "networking.istio.io", "kind": "VirtualService"}])
 
@@ -162,4 +193,36 @@ _related_2_of(keys) := {v_route |
 	key in keys
 } if {
 	not common.combined
+}
+
+# VirtualService objects that pass the relation's own conditions, by value, under each namespace they are exported to.
+_related_2_exported := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_2)
+		v_route := _objects_2[i]
+		_check_15(v_route)
+		some value in common.values(common.get(v_route, ["spec", "hosts"]))
+		value_key := common.host(value, common.namespace(v_route))
+		some n in common.exports(v_route)
+		key := [n, value_key]
+	]),
+	_objects_2,
+)
+
+# _related_2_seen(keys, subject) holds the objects of _related_2_of(keys) exported to a namespace
+# that subject is exported to, or to every namespace ("*"). A subject exported everywhere meets
+# them all; so does a review of one object, which scans.
+_related_2_seen(keys, _) := _related_2_of(keys) if not common.combined
+
+_related_2_seen(keys, subject) := _related_2_of(keys) if {
+	common.combined
+	"*" in common.exports(subject)
+}
+
+_related_2_seen(keys, subject) := union({object.get(_related_2_exported, [[n, k]], set()) |
+	some n in (common.exports(subject) | {"*"})
+	some k in keys
+}) if {
+	common.combined
+	not "*" in common.exports(subject)
 }

@@ -19,7 +19,7 @@ _check_1(subject, v_host) if not _check_2(subject, v_host)
 
 _check_2(subject, v_host) if {
 	key := common.host(v_host, common.namespace(subject))
-	some v_other in (_related_1_of(common.covering(key)) | _related_1_covered_of([key]))
+	some v_other in (_related_1_seen(common.covering(key), subject) | _related_1_covered_seen([key], subject))
 	not common.same(v_other, subject)
 	common.exports_overlap(subject, v_other)
 }
@@ -77,4 +77,66 @@ _related_1_covered_of(keys) := {v_other |
 	key in keys
 } if {
 	not common.combined
+}
+
+# ServiceEntry objects, by value, under each namespace they are exported to.
+_related_1_exported := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_other := _objects_1[i]
+		some value in common.values(common.get(v_other, ["spec", "hosts"]))
+		value_key := common.host(value, common.namespace(v_other))
+		some n in common.exports(v_other)
+		key := [n, value_key]
+	]),
+	_objects_1,
+)
+
+# _related_1_seen(keys, subject) holds the objects of _related_1_of(keys) exported to a namespace
+# that subject is exported to, or to every namespace ("*"). A subject exported everywhere meets
+# them all; so does a review of one object, which scans.
+_related_1_seen(keys, _) := _related_1_of(keys) if not common.combined
+
+_related_1_seen(keys, subject) := _related_1_of(keys) if {
+	common.combined
+	"*" in common.exports(subject)
+}
+
+_related_1_seen(keys, subject) := union({object.get(_related_1_exported, [[n, k]], set()) |
+	some n in (common.exports(subject) | {"*"})
+	some k in keys
+}) if {
+	common.combined
+	not "*" in common.exports(subject)
+}
+
+# ServiceEntry objects, by the wildcard hosts that cover them, under each namespace they are exported to.
+_related_1_covered_exported := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_other := _objects_1[i]
+		some value in common.values(common.get(v_other, ["spec", "hosts"]))
+		some value_key in common.covering(common.host(value, common.namespace(v_other)))
+		some n in common.exports(v_other)
+		key := [n, value_key]
+	]),
+	_objects_1,
+)
+
+# _related_1_covered_seen(keys, subject) holds the objects of _related_1_covered_of(keys) exported to a namespace
+# that subject is exported to, or to every namespace ("*"). A subject exported everywhere meets
+# them all; so does a review of one object, which scans.
+_related_1_covered_seen(keys, _) := _related_1_covered_of(keys) if not common.combined
+
+_related_1_covered_seen(keys, subject) := _related_1_covered_of(keys) if {
+	common.combined
+	"*" in common.exports(subject)
+}
+
+_related_1_covered_seen(keys, subject) := union({object.get(_related_1_covered_exported, [[n, k]], set()) |
+	some n in (common.exports(subject) | {"*"})
+	some k in keys
+}) if {
+	common.combined
+	not "*" in common.exports(subject)
 }
