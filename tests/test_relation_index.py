@@ -63,6 +63,40 @@ def test_group_of_nothing_is_empty() -> None:
     assert json.loads(str(output))["bindings"]["x"] == {}
 
 
+# conftest --combine input: a kind twice with another between, a document without a kind, a list
+DOCUMENTS = [
+    {"path": "a.yaml", "contents": {"kind": "Service", "metadata": {"name": "one"}}},
+    {"path": "a.yaml", "contents": {"kind": "Sidecar", "metadata": {"name": "two"}}},
+    {"path": "b.yaml", "contents": {"kind": "Service", "metadata": {"name": "three"}}},
+    {"path": "b.yaml", "contents": {"metadata": {"name": "kindless"}}},
+    {"path": "c.json", "contents": [1, 2]},
+]
+BY_KIND = "data.lib.hint2policy.common.documents_by_kind"
+EXPECTED_BY_KIND = {"Service": ["one", "three"], "Sidecar": ["two"]}
+
+
+def _names_by_kind(found: dict) -> dict[str, list[str]]:
+    return {kind: [d["contents"]["metadata"]["name"] for d in docs] for kind, docs in found.items()}
+
+
+def test_documents_by_kind_in_opa(engines, tmp_path: Path) -> None:
+    (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")
+    argv = [str(toolchain.require("opa")), "eval", "-d", str(tmp_path / "common.rego"), "-I", "--format", "json"]
+    out = subprocess.run(
+        [*argv, f"x := {BY_KIND}"], input=json.dumps(DOCUMENTS), capture_output=True, text=True, check=True
+    )
+    assert _names_by_kind(json.loads(out.stdout)["result"][0]["bindings"]["x"]) == EXPECTED_BY_KIND
+
+
+def test_documents_by_kind_in_rego_cpp() -> None:
+    interpreter = regopy.Interpreter()
+    interpreter.add_module("common.rego", render_common())
+    interpreter.set_input_term(json.dumps(DOCUMENTS))
+    output = interpreter.query(f"x := {BY_KIND}")
+    assert output.ok(), str(output)
+    assert _names_by_kind(json.loads(str(output))["bindings"]["x"]) == EXPECTED_BY_KIND
+
+
 def test_conditions_on_the_related_object_alone_are_in_the_index() -> None:
     # headless-service-unique-port: "the other Service is headless" reads only the related Service,
     # so a port's group holds only headless Services; "not in ignoredNamespaces" reads a parameter

@@ -25,12 +25,12 @@ _overrides := data.hint2policy.parameters["service-port-names"]
 # title: "Service ports declare their protocol by name (<protocol>[-suffix]) or appProtocol"
 # entrypoint: true
 warn contains result if {
-	some doc in common.documents
+	some name in _kind_names
+	some doc in object.get(common.documents_by_kind, [name], [])
 	obj := doc.contents
-	obj.kind in _kind_names # a look at the name first: cheap, and most documents fail it
 	common.matches(obj, _kinds, _excluded_namespaces)
-	not common.exempt(obj, "service-port-names")
 	some msg in hint.violations(obj, _overrides)
+	not common.exempt(obj, "service-port-names") # after: few objects break a hint, fewer are exempt
 	result := {
 		"msg": msg,
 		"hint": "service-port-names",
