@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from hint2policy.check import ENGINES
 from hint2policy.cli import app
+from hint2policy.engines import toolchain
 
 MANIFESTS = Path(__file__).parent / "data" / "manifests"
 APPS = [MANIFESTS / name for name in ("bookinfo", "istio", "json", "teams")]
@@ -106,3 +108,31 @@ def test_exported_relations_meet_only_where_some_namespace_sees_both(engines, cl
     doc = _check(cli, "-", "--engine", engine, stdin="\n---\n".join(docs))
     flagged = {f["resource"]["name"] for f in doc["findings"] if f["hint"] == "service-entry-addressless-protocol"}
     assert flagged == {f"p{port}-{side}" for port, (*_, met) in EXPORTS.items() if met for side in "xy"}
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("combine", [True, False])
+def test_conftest_on_generated_reads_a_kind_list_as_its_items(engines, tmp_path: Path, combine: bool) -> None:
+    # kubectl get -o json prints a kind: List; check flattens it, and so must the Rego users run
+    entries = [json.loads(_entry(f"p-{side}", "a", 5432, None)) for side in "xy"]
+    listed = tmp_path / "objects.json"
+    listed.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": [*entries, "not an object"]}))
+    argv = [str(toolchain.require("conftest")), "test", "--no-color", "-o", "json", "--all-namespaces"]
+    policy = Path(__file__).parent.parent / "generated" / "conftest" / "policy"
+    done = subprocess.run(
+        [*argv, *(["--combine"] if combine else []), "-p", str(policy), str(listed)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    results = json.loads(done.stdout)
+    found = {
+        (r["namespace"].rsplit(".", 1)[-1], f["metadata"]["resource"]["name"])
+        for r in results
+        for f in (r.get("failures") or []) + (r.get("warnings") or [])
+    }
+    names = {"p-x", "p-y"}
+    assert {name for hint, name in found if hint == "service_entry_namespaces"} == names
+    # relating the two entries needs every document in one query
+    related = {name for hint, name in found if hint == "service_entry_addressless_protocol"}
+    assert related == (names if combine else set())

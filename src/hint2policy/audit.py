@@ -2,10 +2,11 @@
 
 The policies an engine loads are rendered into a temporary folder exactly as
 `generate` writes them (without fixtures and test files; with the package
-conftest queries for all of them at once), and every object is
-written to its own file, in one folder per set of hints that match it:
-conftest and gator read them all at once, Kyverno a folder at a time with the
-policies that match it. The engines judge the same bytes.
+conftest queries for all of them at once). conftest reads every object from one
+`kind: List` file, which the generated Rego flattens as it does for users; for
+gator and Kyverno every object is written to its own file, in one folder per set
+of hints that match it: gator reads them all at once, Kyverno a folder at a time
+with the policies that match it.
 """
 
 from __future__ import annotations
@@ -48,15 +49,18 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
     """Every selected engine's findings for the hints' policies on the manifests."""
     ids = [h.id for h in hints]
     with tempfile.TemporaryDirectory(prefix="hint2policy-audit-") as tmp:
-        root, inputs = Path(tmp) / "policies", Path(tmp) / "inputs"
+        root, inputs, listed = Path(tmp) / "policies", Path(tmp) / "inputs", Path(tmp) / "objects.json"
         batches: dict[tuple[str, ...], Path] = {}
         targets = file_targets(tuple(engines))
         if targets:  # the CLI engines read files; the embedded engine renders its own Rego
             write_tree(build_policies(list(hints), targets, check="conftest" in engines), root)
+        if "conftest" in engines:
+            _write_list(manifests, listed)
+        if {"gator", "kyverno"} & set(engines):
             single = [h for h in hints if not h.policy.cross_resource]
             batches = _write_inputs(single, manifests, inputs, as_yaml="kyverno" in engines)
         jobs = {
-            "conftest": lambda: conftest.findings(root, inputs),
+            "conftest": lambda: conftest.findings(root, listed),
             "gator": lambda: gator.findings(root, ids, inputs),
             "kyverno": lambda: _kyverno(root, hints, manifests, batches),
             "embedded": lambda: embedded.findings(hints, [m.obj for m in manifests]),
@@ -151,6 +155,13 @@ def _clash(scoped: str, name: str, scoped_names: set[str], names: set[str]) -> b
     if scoped.startswith("/"):  # no namespace: kyverno test reads the name in every namespace
         return name in names
     return scoped in scoped_names or f"/{name}" in scoped_names
+
+
+def _write_list(manifests: Sequence[Manifest], path: Path) -> None:
+    """Every object in one `kind: List` file: creating a file per object cost more than conftest's
+    whole evaluation of them at 1,000 objects (0.7 ms a file here)."""
+    items = [manifest.obj for manifest in manifests]
+    path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}, ensure_ascii=False), "utf-8")
 
 
 def _write_inputs(

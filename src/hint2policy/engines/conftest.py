@@ -107,7 +107,7 @@ def _all(results: list[dict]) -> list[dict]:
 
 
 def findings(root: Path, inputs: Path) -> EngineFindings:
-    """Every hint's findings on the manifests in the folder inputs, evaluated together in one query.
+    """Every hint's findings on the manifests in inputs (a file or folder), evaluated together in one query.
 
     root holds the policies as generate.build_policies(..., check=True) renders them: with the check package.
     """

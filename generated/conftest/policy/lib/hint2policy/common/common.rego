@@ -126,10 +126,23 @@ pod_templates(obj) := [template] if {
 # combined holds when conftest runs with --combine: input is then every document with its file.
 combined if is_array(input)
 
-# documents are the objects to check, each with the file it came from (null outside --combine).
-documents := [{"path": d.path, "contents": d.contents} | some d in input; is_object(d.contents)] if combined
+# documents are the objects to check, each with the file it came from (null outside --combine). A
+# kind: List (kubectl get -o json) gives its items, as hint2policy check reads it.
+documents := [{"path": d.path, "contents": o} | some d in input; some o in _objects(d.contents)] if combined
 
-documents := [{"path": null, "contents": input}] if not combined
+documents := [{"path": null, "contents": o} | some o in _objects(input)] if not combined
+
+_objects(doc) := [doc] if {
+	is_object(doc)
+	not _is_list(doc)
+}
+
+_objects(doc) := [o | some o in doc.items; is_object(o)] if _is_list(doc)
+
+_is_list(doc) if {
+	doc.kind == "List"
+	is_array(doc.items)
+}
 
 # documents_by_kind groups the documents by kind once per query, in the order read, so that each
 # hint visits the documents of its kinds alone: 52 hints each looking at every one of 10,000
