@@ -283,6 +283,7 @@ def _check_scalar(node: yaml.Node) -> None:
 # A merge key (`<<`) is not a key of its mapping: what it brings may be overridden (see _merged), and two
 # `<<` may bring the same key, as sigs.k8s.io/yaml's ordinary reading (`kubectl apply -f`) allows. Its strict
 # reading refuses any key set twice, merged ones too; overriding a merged key is what `<<` is used for.
+_STR = "tag:yaml.org,2002:str"
 _KEY_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "binary")}
 
 
@@ -293,9 +294,13 @@ def _check_keys(loader: Any, node: yaml.Node) -> None:
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
             continue  # a mapping or list as a key has no JSON form: constructing the document refuses it
-        key = _key(loader, key_node)
+        if key_node.tag == _STR:  # nearly every key: the text is the key and its JSON field
+            key = field = key_node.value
+        else:
+            key = _key(loader, key_node)
+            field = _field_name(key)
         line = key_node.start_mark.line + 1
-        seen = (("field", _field_name(key)), ("value", key))
+        seen = (("field", field), ("value", key))
         for name in seen:
             if name in first:
                 shown = json.dumps(key_node.value, ensure_ascii=False)
