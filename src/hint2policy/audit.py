@@ -78,7 +78,7 @@ def _kyverno(
     related = [h.policy for h in hints if h.policy.cross_resource]
     if report.error or not related:
         return report
-    reviewed = {(k.group, k.kind) for p in related for k in p.kinds}
+    reviewed = {key for p in related for key in p.reviewed}
     subjects, others = [], []
     for index, manifest in enumerate(manifests, 1):
         obj = manifest.obj
@@ -117,11 +117,10 @@ def _by_policies(
     reviews, so a Test holds only the policies its resources need (a VirtualService meets
     3 of the 15 cross-resource policies, not all of them).
     """
-    reviews = [(p, {(k.group, k.kind) for k in p.kinds}) for p in policies]
     groups: dict[tuple[str, ...], tuple[list[ir.Policy], list[tuple[str, dict]]]] = {}
     for subject in subjects:
         kind = group_kind(subject[1])
-        mine = [p for p, kinds in reviews if kind in kinds]
+        mine = [p for p in policies if kind in p.reviewed]
         groups.setdefault(tuple(p.hint_id for p in mine), (mine, []))[1].append(subject)
     return list(groups.values())
 
@@ -175,8 +174,8 @@ def _write_inputs(
     folders: dict[tuple[str, ...], Path] = {}
     width = len(str(len(manifests)))
     for index, manifest in enumerate(manifests, 1):
-        kind = ir.Kind(*group_kind(manifest.obj))
-        batch = tuple(h.id for h in hints if any((k.group, k.kind) == (kind.group, kind.kind) for k in h.policy.kinds))
+        kind = group_kind(manifest.obj)
+        batch = tuple(h.id for h in hints if kind in h.policy.reviewed)
         if batch not in folders:
             folders[batch] = root / f"{len(folders) + 1:03d}"
             folders[batch].mkdir(parents=True)

@@ -161,7 +161,7 @@ def _check_fixtures(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
     if policy.cross_resource:
         _check_scenarios(policy, fixtures)
         return
-    kinds = {(k.group, k.kind) for k in policy.kinds}
+    kinds = policy.reviewed
     seen: dict[str, Path] = {}
     for fixture in fixtures:
         for index, obj in enumerate(fixture.objects):
@@ -189,8 +189,8 @@ def _check_fixtures(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
 
 def _check_scenarios(policy: ir.Policy, fixtures: tuple[Fixture, ...]) -> None:
     """A cross-resource fixture is a scenario: the object under review first, then what exists."""
-    kinds = {(k.group, k.kind) for k in policy.kinds}
-    known = kinds | {(k.group, k.kind) for k in policy.related_kinds} | {("", "Namespace")}
+    kinds = policy.reviewed
+    known = policy.read | {("", "Namespace")}
     for fixture in fixtures:
         for index, obj in enumerate(fixture.objects):
             group, _ = group_kind(obj)

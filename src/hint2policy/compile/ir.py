@@ -7,6 +7,7 @@ method per node kind (as in sqlglot's generators).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 
@@ -167,6 +168,11 @@ class Kind:
     def api_group_label(self) -> str:
         return self.group or "core"
 
+    @property
+    def key(self) -> tuple[str, str]:
+        """(group, kind): what an object's apiVersion and kind are compared with (kube.group_kind)."""
+        return (self.group, self.kind)
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -208,6 +214,16 @@ class Policy:
     @property
     def related_kinds(self) -> tuple[Kind, ...]:
         return tuple(dict.fromkeys(k for r in self.relations for k in r.kinds))
+
+    @cached_property
+    def reviewed(self) -> frozenset[tuple[str, str]]:
+        """The (group, kind) of every object the policy reviews."""
+        return frozenset(k.key for k in self.kinds)
+
+    @cached_property
+    def read(self) -> frozenset[tuple[str, str]]:
+        """The (group, kind) of every object the policy reviews or relates to."""
+        return self.reviewed | {k.key for k in self.related_kinds}
 
     @property
     def snake_id(self) -> str:

@@ -217,8 +217,7 @@ def _inputs_of(hint: Hint, objects: Sequence[dict[str, Any]]) -> tuple[str, ...]
     at once, the others in chunks; its Rego still selects by kind itself,
     exactly as in conftest.
     """
-    kinds = {(k.group, k.kind) for k in (*hint.policy.kinds, *hint.policy.related_kinds)}
-    mine = [(str(i), obj) for i, obj in enumerate(objects) if group_kind(obj) in kinds]
+    mine = [(str(i), obj) for i, obj in enumerate(objects) if group_kind(obj) in hint.policy.read]
     size = len(mine) if hint.policy.cross_resource else CHUNK
     return tuple(documents(mine[i : i + size]) for i in range(0, len(mine), max(size, 1))) or (documents([]),)
 

@@ -115,7 +115,7 @@ class CelRenderer:
         found = []
         for position, kind in enumerate(node.kinds, 1):
             conditions = [
-                *([self.not_self(kind, var)] if (kind.group, kind.kind) in self.subject_kinds else []),
+                *([self.not_self(kind, var)] if kind.key in self.policy.reviewed else []),
                 *([exports_overlap("object", var)] if node.scope == "exported" else []),
                 *([self.join(node.join, var)] if node.join else []),
                 *([self.expr(node.body)] if node.body else []),
@@ -127,10 +127,6 @@ class CelRenderer:
     @functools.cached_property
     def list_names(self) -> dict[tuple[int, int], str]:
         return list_names(self.policy)
-
-    @property
-    def subject_kinds(self) -> set[tuple[str, str]]:
-        return {(k.group, k.kind) for k in self.policy.kinds}
 
     def not_self(self, kind: ir.Kind, var: str) -> str:
         # the listed kind is fixed; the subject is the same object when kind, group, namespace and name agree

@@ -261,7 +261,7 @@ def render_audit_test(
     """
     results = []
     for policy in policies:
-        mine = {(k.group, k.kind) for k in policy.kinds}
+        mine = policy.reviewed
         by_kind: dict[tuple[str, str], list[str]] = {}
         for _, obj in subjects:
             if group_kind(obj) in mine:
