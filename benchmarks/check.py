@@ -262,14 +262,9 @@ def _ratio_rows(results: list[SizeResult], engines: list[str]) -> list[list[str]
         cells = []
         for r in results:
             mine, peer = _figure(r, engine), r.istioctl
-            if mine is None or peer is None or peer.seconds is None:
-                cells.append("-")
-                continue
-            if mine.timed_out:
-                cells.append(harness.ratio(mine.timeout, peer.seconds, lower_bound=True) + " (missed)")
-                continue
-            cell = harness.ratio(mine.seconds, peer.seconds)
-            cells.append(cell + (" (missed)" if mine.seconds and mine.seconds >= peer.seconds else ""))
+            cell = harness.relative(mine, peer) if mine is not None and peer is not None else "-"
+            slower = mine is not None and (mine.timed_out or (mine.seconds or 0) >= (peer.seconds or float("inf")))
+            cells.append(cell + (" (missed)" if cell != "-" and slower else ""))
         rows.append([engine, *cells])
     return rows
 
