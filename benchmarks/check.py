@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import harness
-from benchmarks.harness import DEFAULT_TIMEOUT, Figure
+from benchmarks.harness import Figure
 from benchmarks.meshgen import generate, write
 
 ENGINES = ("embedded", "conftest", "kyverno", "gatekeeper")
@@ -295,14 +295,8 @@ def _finding_rows(results: list[SizeResult], engines: list[str]) -> list[list[st
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
-    p.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
-    p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per run (default 900)")
+    p = harness.mesh_options(argparse.ArgumentParser(description=__doc__.splitlines()[0]), ENGINES)
     p.add_argument("--no-istioctl", action="store_true", help="skip istioctl analyze")
-    p.add_argument("--work", type=Path, default=Path("/tmp/hint2policy-bench"), help="where the meshes are written")
-    p.add_argument("--output", type=Path, help="write the markdown here (default: stdout)")
     return p
 
 

@@ -14,6 +14,7 @@ and reported as a figure, `>900 s`, never dropped.
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import os
 import platform
@@ -334,3 +335,14 @@ def write_report(output: Path | None, text: str) -> None:
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
+
+
+def mesh_options(p: argparse.ArgumentParser, engines: Sequence[str]) -> argparse.ArgumentParser:
+    """The options of a benchmark on generated meshes: sizes, engines, repeats, timeout, where to write."""
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    p.add_argument("--engines", nargs="+", choices=engines, default=list(engines))
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per run (default 900)")
+    p.add_argument("--work", type=Path, default=Path("/tmp/hint2policy-bench"), help="where the meshes are written")
+    p.add_argument("--output", type=Path, help="write the markdown here (default: stdout)")
+    return p

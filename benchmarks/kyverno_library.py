@@ -27,7 +27,7 @@ from pathlib import Path
 
 from benchmarks import harness
 from benchmarks.check import Mesh, check_argv, write_mesh
-from benchmarks.harness import DEFAULT_TIMEOUT, Figure
+from benchmarks.harness import Figure
 
 ENV = "HINT2POLICY_KYVERNO_POLICIES"
 ENGINES = ("conftest", "kyverno", "embedded")
@@ -160,14 +160,8 @@ def absent() -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = harness.mesh_options(argparse.ArgumentParser(description=__doc__.splitlines()[0]), ENGINES)
     p.add_argument("--library", type=Path, default=os.environ.get(ENV), help=f"a checkout of kyverno/policies ({ENV})")
-    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
-    p.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
-    p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per run (default 900)")
-    p.add_argument("--work", type=Path, default=Path("/tmp/hint2policy-bench"), help="where the meshes are written")
-    p.add_argument("--output", type=Path, help="write the markdown here (default: stdout)")
     return p
 
 
