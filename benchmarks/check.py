@@ -262,8 +262,11 @@ def _ratio_rows(results: list[SizeResult], engines: list[str]) -> list[list[str]
         cells = []
         for r in results:
             mine, peer = _figure(r, engine), r.istioctl
-            cell = harness.relative(mine, peer) if mine is not None and peer is not None else "-"
-            slower = mine is not None and (mine.timed_out or (mine.seconds or 0) >= (peer.seconds or float("inf")))
+            if mine is None or peer is None:
+                cells.append("-")
+                continue
+            cell = harness.relative(mine, peer)
+            slower = mine.timed_out or (mine.seconds or 0) >= (peer.seconds or float("inf"))
             cells.append(cell + (" (missed)" if cell != "-" and slower else ""))
         rows.append([engine, *cells])
     return rows

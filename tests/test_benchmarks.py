@@ -152,6 +152,15 @@ def test_check_report_has_every_table_and_marks_missed_goals(tmp_path: Path) -> 
         assert len({row.count("|") for row in rows}) <= 1, block
 
 
+def test_check_report_without_istioctl_has_no_ratio(tmp_path: Path) -> None:
+    # --no-istioctl: every ratio cell is "-", and the report is still written
+    results = [_result(1000, 2.0, 4.0, tmp_path)]
+    results[0].istioctl = None
+    text = check.report(results, ["conftest"], {"cpu": "test"}, ["--no-istioctl"])
+    ratios = text.split("### hint2policy check / istioctl")[1].split("###")[0]
+    assert "| conftest | - |" in ratios.splitlines()
+
+
 def test_admission_helpers() -> None:
     assert admission.duration_ms("748.603µs") == pytest.approx(0.748603)
     assert admission.duration_ms("1m2.5s") == pytest.approx(62500.0)
