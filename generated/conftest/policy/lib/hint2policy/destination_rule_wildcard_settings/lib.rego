@@ -80,8 +80,7 @@ _related_1 := common.group(
 # _related_1_of(keys) holds the objects _related_1 holds under any of keys. conftest and the
 # embedded engine check every document in one query and read the index; Gatekeeper reviews one
 # object per query, where one scan for the keys costs less than building the index.
-# One object.filter for all the keys: rego-cpp copies the index into each builtin call.
-_related_1_of(keys) := union({members | some members in object.filter(_related_1, keys)}) if common.combined
+_related_1_of(keys) := union({object.get(_related_1, [k], set()) | some k in keys}) if common.combined
 
 _related_1_of(keys) := {v_wide |
 	some v_wide in _objects_1
@@ -117,8 +116,10 @@ _related_1_seen(keys, subject) := _related_1_of(keys) if {
 	"*" in common.exports(subject)
 }
 
-_related_1_seen(keys, subject) := union({members | some members in object.filter(_related_1_exported, scoped)}) if {
+_related_1_seen(keys, subject) := union({object.get(_related_1_exported, [[n, k]], set()) |
+	some n in (common.exports(subject) | {"*"})
+	some k in keys
+}) if {
 	common.combined
 	not "*" in common.exports(subject)
-	scoped := {[n, k] | some n in (common.exports(subject) | {"*"}); some k in keys}
 }

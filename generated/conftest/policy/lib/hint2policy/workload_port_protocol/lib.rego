@@ -193,8 +193,7 @@ _related_1 := common.group(
 # _related_1_of(keys) holds the objects _related_1 holds under any of keys. conftest and the
 # embedded engine check every document in one query and read the index; Gatekeeper reviews one
 # object per query, where one scan for the keys costs less than building the index.
-# One object.filter for all the keys: rego-cpp copies the index into each builtin call.
-_related_1_of(keys) := union({members | some members in object.filter(_related_1, keys)}) if common.combined
+_related_1_of(keys) := union({object.get(_related_1, [k], set()) | some k in keys}) if common.combined
 
 _related_1_of(keys) := {v_s1 |
 	some ns in keys
@@ -223,8 +222,7 @@ _related_2 := common.group(
 # _related_2_of(keys) holds the objects _related_2 holds under any of keys. conftest and the
 # embedded engine check every document in one query and read the index; Gatekeeper reviews one
 # object per query, where one scan for the keys costs less than building the index.
-# One object.filter for all the keys: rego-cpp copies the index into each builtin call.
-_related_2_of(keys) := union({members | some members in object.filter(_related_2, keys)}) if common.combined
+_related_2_of(keys) := union({object.get(_related_2, [k], set()) | some k in keys}) if common.combined
 
 _related_2_of(keys) := {v_s2 |
 	some ns in {k[0] | some k in keys}
