@@ -223,13 +223,8 @@ class RegoRenderer:
         if by is None:
             lines.append(f"key := common.namespace({var})")
         else:
-            name = "value_key" if node.scope == "namespace" else "key"
-            plain = by == "exact" and not node.join.hosts  # the value is the key itself
-            lines += self.join_values(node, name if plain else "value")
-            if not plain:
-                lines.append(self.join_key(node, by, name))
-            if node.scope == "namespace":
-                lines.append(f"key := [common.namespace({var}), value_key]")
+            scoped = [f"key := [common.namespace({var}), value_key]"] if node.scope == "namespace" else None
+            lines += self.keyed(node, by, scoped)
         comment = self.index_comment(node, by, bool(filters))
         scanned = self.scanned(node, by, objects)
         return self.define_index(
@@ -255,10 +250,7 @@ class RegoRenderer:
         """
         by = "covering" if rule.endswith("_covered") else "exact"
         var, objects = var_name(node.var), self.objects(node)
-        lines = [*filters, *self.join_values(node, "value_key" if by == "exact" and not node.join.hosts else "value")]
-        if by != "exact" or node.join.hosts:
-            lines.append(self.join_key(node, by, "value_key"))
-        lines += [f"some n in common.exports({var})", "key := [n, value_key]"]
+        lines = [*filters, *self.keyed(node, by, [f"some n in common.exports({var})", "key := [n, value_key]"])]
         scoped = f"{rule}_exported"
         comment = f"{self.index_comment(node, by, bool(filters))}, under each namespace they are exported to"
         return self.define_index(
@@ -275,6 +267,16 @@ class RegoRenderer:
                 var=var,
             ).rstrip("\n"),
         )
+
+    def keyed(self, node: ir.Related, by: str, scoped: list[str] | None) -> list[str]:
+        """Bind `key` to each key of the related object: its join value, through host and covering where the
+        join asks; scoped: lines that make `key` of that value, bound as value_key (None: it is the key)."""
+        name = "value_key" if scoped else "key"
+        plain = by == "exact" and not node.join.hosts  # the value is the key itself
+        lines = self.join_values(node, name if plain else "value")
+        if not plain:
+            lines.append(self.join_key(node, by, name))
+        return lines + (scoped or [])
 
     def scanned(self, node: ir.Related, by: str | None, objects: str) -> list[str]:
         """How a one-object review scans for keys: in their namespaces of data.inventory where keys name them."""
