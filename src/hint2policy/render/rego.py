@@ -171,15 +171,16 @@ class RegoRenderer:
         pre, key = ([], "common.namespace(subject)") if join is None else self.operand(join.key)
         if join is not None and join.hosts:
             key = f"common.host({key}, common.namespace(subject))"
-        lookups = []
+        lookups = []  # (how the index groups, the keys to look up: None for [key])
         if join is None or join.match in ("equals", "covers", "overlaps"):
             keys = "common.covering(key)" if join is not None and join.match != "equals" else None
-            lookups.append((self.index(node, "exact" if join else None, filters), keys))
+            lookups.append(("exact" if join else None, keys))
         if join is not None and join.match in ("coveredBy", "overlaps"):
-            lookups.append((self.index(node, "covering", filters), None))
+            lookups.append(("covering", None))
         scoped = "[common.namespace(subject), {k}]" if join is not None and node.scope == "namespace" else "{k}"
         found = []
-        for rule, keys in lookups:
+        for by, keys in lookups:
+            rule = self.index(node, by, filters)
             # through the index's accessor (index.rego.j2): the index where a query checks every
             # document, one scan for all the keys where it reviews one object
             if keys:
@@ -187,7 +188,7 @@ class RegoRenderer:
             else:
                 scoped_keys = f"[{scoped.format(k='key')}]"
             if node.scope == "exported":
-                found.append(f"{self.exported_index(node, rule, filters)}({scoped_keys}, subject)")
+                found.append(f"{self.exported_index(node, by, rule, filters)}({scoped_keys}, subject)")
             else:
                 found.append(f"{rule}_of({scoped_keys})")
         source = found[0] if len(found) == 1 else f"({' | '.join(found)})"
@@ -241,14 +242,13 @@ class RegoRenderer:
             ).rstrip("\n"),
         )
 
-    def exported_index(self, node: ir.Related, rule: str, filters: list[str]) -> str:
+    def exported_index(self, node: ir.Related, by: str, rule: str, filters: list[str]) -> str:
         """The accessor that narrows rule's objects to those exported where the subject is; its name.
 
         A second index groups the objects by [namespace exported to, key], so a subject exported to a
         few namespaces meets only the objects those namespaces see: 526 address-less ServiceEntries on
         port 443, each exported to its own namespace, no longer meet each other (BENCHMARKS.md).
         """
-        by = "covering" if rule.endswith("_covered") else "exact"
         var, objects = var_name(node.var), self.objects(node)
         lines = [*filters, *self.keyed(node, by, [f"some n in common.exports({var})", "key := [n, value_key]"])]
         scoped = f"{rule}_exported"

@@ -70,12 +70,6 @@ group_of(api_version) := concat("/", array.slice(parts, 0, count(parts) - 1)) if
 	parts := split(api_version, "/")
 }
 
-# named holds when obj's kind has the name of one of kinds, whatever their groups.
-named(obj, kinds) if {
-	some k in kinds
-	get(obj, ["kind"]) == k.kind
-}
-
 # matches holds when obj is of one of kinds and outside the excluded namespaces.
 matches(obj, kinds, excluded_namespaces) if {
 	{"group": api_group(obj), "kind": get(obj, ["kind"])} in kinds

@@ -53,32 +53,6 @@ _related_1_of(keys) := {v_other |
 	not common.combined
 }
 
-# ServiceEntry objects, by the wildcard hosts that cover them: a complete rule, so every engine builds it
-# once per query, by sorting (key, position in _objects_1) pairs.
-_related_1_covered := common.group(
-	sort([[key, i] |
-		some i in common.positions(_objects_1)
-		v_other := _objects_1[i]
-		some value in common.values(common.get(v_other, ["spec", "hosts"]))
-		some key in common.covering(common.host(value, common.namespace(v_other)))
-	]),
-	_objects_1,
-)
-
-# _related_1_covered_of(keys) holds the objects _related_1_covered holds under any of keys. conftest and the
-# embedded engine check every document in one query and read the index; Gatekeeper reviews one
-# object per query, where one scan for the keys costs less than building the index.
-_related_1_covered_of(keys) := union({object.get(_related_1_covered, [k], set()) | some k in keys}) if common.combined
-
-_related_1_covered_of(keys) := {v_other |
-	some v_other in _objects_1
-	some value in common.values(common.get(v_other, ["spec", "hosts"]))
-	some key in common.covering(common.host(value, common.namespace(v_other)))
-	key in keys
-} if {
-	not common.combined
-}
-
 # ServiceEntry objects, by value, under each namespace they are exported to.
 _related_1_exported := common.group(
 	sort([[key, i] |
@@ -108,6 +82,32 @@ _related_1_seen(keys, subject) := union({object.get(_related_1_exported, [[n, k]
 }) if {
 	common.combined
 	not "*" in common.exports(subject)
+}
+
+# ServiceEntry objects, by the wildcard hosts that cover them: a complete rule, so every engine builds it
+# once per query, by sorting (key, position in _objects_1) pairs.
+_related_1_covered := common.group(
+	sort([[key, i] |
+		some i in common.positions(_objects_1)
+		v_other := _objects_1[i]
+		some value in common.values(common.get(v_other, ["spec", "hosts"]))
+		some key in common.covering(common.host(value, common.namespace(v_other)))
+	]),
+	_objects_1,
+)
+
+# _related_1_covered_of(keys) holds the objects _related_1_covered holds under any of keys. conftest and the
+# embedded engine check every document in one query and read the index; Gatekeeper reviews one
+# object per query, where one scan for the keys costs less than building the index.
+_related_1_covered_of(keys) := union({object.get(_related_1_covered, [k], set()) | some k in keys}) if common.combined
+
+_related_1_covered_of(keys) := {v_other |
+	some v_other in _objects_1
+	some value in common.values(common.get(v_other, ["spec", "hosts"]))
+	some key in common.covering(common.host(value, common.namespace(v_other)))
+	key in keys
+} if {
+	not common.combined
 }
 
 # ServiceEntry objects, by the wildcard hosts that cover them, under each namespace they are exported to.
