@@ -127,17 +127,10 @@ documents := [{"path": d.path, "contents": o} | some d in input; some o in _obje
 
 documents := [{"path": null, "contents": o} | some o in _objects(input)] if not combined
 
-_objects(doc) := [doc] if {
-	is_object(doc)
-	not _is_list(doc)
-}
-
-_objects(doc) := [o | some o in doc.items; is_object(o)] if _is_list(doc)
-
-_is_list(doc) if {
+_objects(doc) := [o | some o in doc.items; is_object(o)] if {
 	doc.kind == "List"
 	is_array(doc.items)
-}
+} else := [doc] if is_object(doc)
 
 # documents_by_kind groups the documents by kind once per query, in the order read, so that each
 # hint visits the documents of its kinds alone: 52 hints each looking at every one of 10,000

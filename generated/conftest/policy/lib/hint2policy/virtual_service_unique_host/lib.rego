@@ -120,17 +120,11 @@ _related_1_exported := common.group(
 # _related_1_seen(keys, subject) holds the objects of _related_1_of(keys) exported to a namespace
 # that subject is exported to, or to every namespace ("*"). A subject exported everywhere meets
 # them all; so does a review of one object, which scans.
-_related_1_seen(keys, _) := _related_1_of(keys) if not common.combined
-
 _related_1_seen(keys, subject) := _related_1_of(keys) if {
-	common.combined
+	not common.combined
+} else := _related_1_of(keys) if {
 	"*" in common.exports(subject)
-}
-
-_related_1_seen(keys, subject) := union({object.get(_related_1_exported, [[n, k]], set()) |
+} else := union({object.get(_related_1_exported, [[n, k]], set()) |
 	some n in (common.exports(subject) | {"*"})
 	some k in keys
-}) if {
-	common.combined
-	not "*" in common.exports(subject)
-}
+})
