@@ -290,6 +290,9 @@ _KEY_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bo
 def _check_keys(loader: Any, node: yaml.Node) -> None:
     if not isinstance(node, yaml.MappingNode):
         return
+    texts = {k.value for k, _ in node.value if k.tag == _STR and isinstance(k, yaml.ScalarNode)}
+    if len(texts) == len(node.value):  # nearly every mapping: distinct plain keys, each its own field
+        return
     first: dict[tuple[str, Any], int] = {}  # ("field", JSON name) and ("value", Python key) -> line
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
@@ -326,11 +329,38 @@ def _field_name(key: Any) -> str:
 
 def _check_shape(loader: Any, root: yaml.Node) -> None:
     """Refuse a document nested deeper than MAX_DEPTH, that holds itself, whose aliases expand too far,
-    that names a key twice in a mapping, or with a value that has no JSON form.
+    that names a key twice in a mapping, or with a value that has no JSON form."""
+    if not _check_tree(loader, root):
+        _check_graph(loader, root)
 
-    An alias is the very node it names, so the node graph is walked once per
-    node (iteratively), counting each node's expanded size from its children's.
+
+def _check_tree(loader: Any, root: yaml.Node) -> bool:
+    """_check_shape for a document without aliases, nearly every one: a tree, so it cannot hold itself or
+    expand, and a node's depth is where it is met. False when a node is met twice (an alias).
+
+    Nodes are met in _check_graph's order and checked as it checks them on first meeting, so a refusal
+    raised here, before any alias is met, is the one _check_graph would raise first.
     """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise Refused(node.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.ScalarNode):
+            _check_scalar(node)
+            continue
+        _check_keys(loader, node)
+        stack.extend((child, depth + 1) for child in reversed(_children(node)))
+    return True
+
+
+def _check_graph(loader: Any, root: yaml.Node) -> None:
+    """_check_shape for any document. An alias is the very node it names, so the node graph is walked
+    once per node (iteratively), counting each node's expanded size from its children's."""
     size: dict[int, int] = {}  # id(node) -> values it stands for once expanded
     height: dict[int, int] = {}  # id(node) -> levels it holds, itself included
     on_path: set[int] = set()
