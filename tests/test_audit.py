@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from hint2policy import audit as audit_module
 from hint2policy.audit import ENGINES, AuditRun, audit
 from hint2policy.catalog import load_catalog
+from hint2policy.kube import group_kind
 from hint2policy.load.manifests import Manifest, load_manifests, manifest
 from hint2policy.render.fixtures import cases
 from hint2policy.render.kyverno import identity
@@ -106,3 +108,35 @@ def test_manifests_are_read_whole_and_nothing_is_dropped(tmp_path: Path) -> None
     assert skipped.file.name == "a.yaml" and "document 3" in skipped.message
     [error] = found.errors
     assert error.file.name == "broken.yaml" and error.line == 3 and "not valid YAML" in error.message
+
+
+APPS = [Path(__file__).parent / "data" / "manifests" / name for name in ("bookinfo", "istio", "json", "teams")]
+
+
+@pytest.mark.usefixtures("engines")
+@pytest.mark.parametrize("processes", [1, 3])
+def test_conftest_split_between_processes_finds_what_one_query_finds(
+    monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
+    hints = load_catalog([HINTS], fixtures=False).hints
+    manifests = load_manifests(APPS).objects
+    monkeypatch.setattr(audit_module.os, "cpu_count", lambda: processes)
+    assert len(audit_module.conftest_groups(hints, manifests)) == processes
+    run = audit(hints, manifests, engines=("conftest", "embedded"))
+    assert not run.errors, run.errors
+    assert len({f.hint for f in run.findings("embedded")}) >= 3, "the sample manifests must exercise the catalog"
+    assert set(run.findings("conftest")) == set(run.findings("embedded"))
+
+
+def test_conftest_groups_hold_every_hint_once_heaviest_apart() -> None:
+    hints = load_catalog([HINTS], fixtures=False).hints
+    manifests = load_manifests(APPS).objects
+    groups = audit_module.conftest_groups(hints, manifests, processes=2)
+    assert sorted(s for g in groups for s in g) == sorted(h.policy.snake_id for h in hints)
+    # the two hints that read the most objects run side by side, not one after the other
+    objects = [group_kind(m.obj) for m in manifests]
+    reads = {h.policy.snake_id: sum(key in h.policy.read for key in objects) for h in hints}
+    first, second = sorted(reads, key=lambda s: (-reads[s], s))[:2]
+    assert reads[first] > 0 and not any(first in g and second in g for g in groups)
+    assert audit_module.conftest_groups(hints, manifests, processes=2) == groups  # the same run to run
+    assert len(audit_module.conftest_groups(hints[:1], manifests, processes=4)) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import regopy
 
-from hint2policy.engines import embedded, regopy_worker
+from hint2policy.engines import embedded, regopy_worker, runner
 from hint2policy.engines.regopy_worker import Job
 from hint2policy.errors import EngineError
 from hint2policy.render.environment import macros
@@ -42,7 +42,7 @@ def test_workers_past_the_memory_cap_are_stopped_with_a_clear_error(monkeypatch:
 def test_a_memory_cap_that_is_not_a_number_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HINT2POLICY_ENGINE_MEMORY", "lots")
     with pytest.raises(EngineError, match="must be a number of MiB, not 'lots'"):
-        embedded.memory_cap()
+        runner.memory_cap()
 
 
 # A later branch of an anyOf must not run once an earlier one holds. OPA stops at the first

@@ -12,7 +12,9 @@ with the policies that match it.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,13 +62,37 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
             single = [h for h in hints if not h.policy.cross_resource]
             batches = _write_inputs(single, manifests, inputs, as_yaml="kyverno" in engines)
         jobs = {
-            "conftest": lambda: conftest.findings(root, listed),
+            "conftest": lambda: conftest.findings(root, listed, conftest_groups(hints, manifests)),
             "gator": lambda: gator.findings(root, ids, inputs),
             "kyverno": lambda: _kyverno(root, hints, manifests, batches),
             "embedded": lambda: embedded.findings(hints, [m.obj for m in manifests]),
         }
         reports = run_engines({e: jobs[e] for e in engines}, lambda name, error: EngineFindings(name, error=error))
     return AuditRun(tuple(engines), reports)
+
+
+# conftest processes side by side at most: each parses the whole input and builds its own indexes
+# (0.5 s and a copy of the input each at 10,000 objects), so past a few the copies cost more than they save.
+# Two on this 2-core machine: BENCHMARKS.md, "conftest processes"; more were not measured.
+MAX_CONFTEST_PROCESSES = 4
+
+
+def conftest_groups(hints: Sequence[Hint], manifests: Sequence[Manifest], processes: int = 0) -> list[list[str]]:
+    """The hints (snake ids) split into one group per conftest process, a process per core by default.
+
+    One OPA query uses one core (and Go's collector a little of another). A hint's cost is about the
+    objects it reads, so each hint, largest first, goes to the group that reads the fewest so far.
+    """
+    count = processes or min(os.cpu_count() or 1, MAX_CONFTEST_PROCESSES)
+    groups: list[list[str]] = [[] for _ in range(max(1, min(count, len(hints))))]
+    loads = [0] * len(groups)
+    objects = Counter(group_kind(m.obj) for m in manifests)
+    cost = {h.policy.snake_id: 1 + sum(objects[key] for key in h.policy.read) for h in hints}
+    for snake in sorted(cost, key=lambda s: (-cost[s], s)):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(snake)
+        loads[lightest] += cost[snake]
+    return groups
 
 
 def _kyverno(

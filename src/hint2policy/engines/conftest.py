@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hint2policy.engines import toolchain
-from hint2policy.engines.runner import run
+from hint2policy.engines.runner import memory_cap, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 from hint2policy.generate import check_path
 from hint2policy.render.rego import CHECK_PACKAGE
 
 TIMEOUT = 600.0
+# Go's collector at its default (GOGC=100) took about 40% of conftest's CPU on the 10,000-object mesh: OPA's
+# evaluation allocates fast. Collecting at 5x the live heap, within a memory limit, buys that time back
+# (BENCHMARKS.md, "conftest processes").
+GOGC = "400"
 
 
 def _test(
@@ -23,6 +28,7 @@ def _test(
     combine: bool = False,
     namespace: str | None = None,
     policies: list[Path] | None = None,
+    processes: int = 1,
 ) -> tuple[list[dict], str | None]:
     """conftest's JSON results for inputs (files or folders), or why there are none.
 
@@ -36,7 +42,7 @@ def _test(
     for policy in policies or [root / "conftest" / "policy"]:
         argv += ["-p", str(policy)]
     argv += ["--", *map(str, inputs)]
-    done = run(argv, timeout=TIMEOUT, cwd=root)
+    done = run(argv, timeout=TIMEOUT, cwd=root, env=go_env(processes))
     try:
         results = json.loads(done.stdout)
     except json.JSONDecodeError:
@@ -45,6 +51,18 @@ def _test(
         # conftest reports every policy namespace it ran, even a clean one: nothing at all is no report
         return [], f"conftest exited {done.returncode} and reported nothing: {done.stderr.strip()[-2000:]}"
     return results, None
+
+
+def go_env(processes: int) -> dict[str, str]:
+    """The environment of one of `processes` conftest processes running side by side: GOGC, and the
+    engines' memory budget (runner.memory_cap) shared out as a soft Go memory limit. A user's own
+    GOGC or GOMEMLIMIT stands."""
+    env = dict(os.environ)
+    env.setdefault("GOGC", GOGC)
+    cap = memory_cap()
+    if cap < 1 << 62:  # 1 << 62: the machine's memory is unknown
+        env.setdefault("GOMEMLIMIT", f"{max(1, cap // processes // 2**20)}MiB")
+    return env
 
 
 def judge(root: Path, files: dict[Path, CaseKey]) -> EngineReport:
@@ -74,12 +92,14 @@ def judge_scenarios(root: Path, scenarios: dict[CaseKey, Scenario], package: dic
     def one(key: CaseKey, scenario: Scenario) -> tuple[CaseKey, list[dict], str | None]:
         hint_id, subject, inventory = scenario
         inputs = [subject] + ([inventory] if inventory else [])
+        policies = _own(root, [package[hint_id].removeprefix("hint2policy.")])
         results, error = _test(
-            root, inputs, combine=True, namespace=package[hint_id], policies=_own(root, package[hint_id])
+            root, inputs, combine=True, namespace=package[hint_id], policies=policies, processes=workers
         )
         return key, results, error
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+    workers = os.cpu_count() or 2
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         for key, results, error in pool.map(lambda item: one(*item), scenarios.items()):
             if error:
                 report.verdicts[key], report.details[key] = "error", error
@@ -92,31 +112,43 @@ def judge_scenarios(root: Path, scenarios: dict[CaseKey, Scenario], package: dic
     return report
 
 
-def _own(root: Path, package: str) -> list[Path]:
-    """A hint's own policy folders and the common library: one run compiles these, not the whole tree."""
-    policy, snake = root / "conftest" / "policy", package.removeprefix("hint2policy.")
-    return [
-        policy / "lib" / "hint2policy" / "common",
-        policy / "lib" / "hint2policy" / snake,
-        policy / "hint2policy" / snake,
+def _own(root: Path, snakes: Sequence[str]) -> list[Path]:
+    """Some hints' policy folders (by snake id) and the common library: a run compiles these, not the whole tree."""
+    policy = root / "conftest" / "policy"
+    hints = [
+        folder
+        for snake in snakes
+        for folder in (policy / "lib" / "hint2policy" / snake, policy / "hint2policy" / snake)
     ]
+    return [policy / "lib" / "hint2policy" / "common", *hints]
 
 
 def _all(results: list[dict]) -> list[dict]:
     return [f for r in results for f in (r.get("failures") or []) + (r.get("warnings") or [])]
 
 
-def findings(root: Path, inputs: Path) -> EngineFindings:
-    """Every hint's findings on the manifests in inputs (a file or folder), evaluated together in one query.
+def findings(root: Path, inputs: Path, groups: Sequence[Sequence[str]] = ()) -> EngineFindings:
+    """Every hint's findings on the manifests in inputs (a file or folder).
 
-    root holds the policies as generate.build_policies(..., check=True) renders them: with the check package.
+    root holds the policies as generate.build_policies(..., check=True) renders them: with the check
+    package, which gathers the findings of every hint loaded into one query. groups (lists of hints'
+    snake ids) split the hints between conftest processes that run side by side, one query each;
+    no groups: one process, every hint.
     """
     report = EngineFindings("conftest")
     if not (root / check_path()).is_file():
         report.error = f"conftest: {check_path()} was not rendered under {root}"
         return report
-    results, report.error = _test(root, [inputs], combine=True, namespace=CHECK_PACKAGE)
-    for found in _all(results):
-        meta = found.get("metadata") or {}
-        report.findings.append(Finding.of(str(meta.get("hint")), meta.get("resource"), found.get("msg")))
+    check = (root / check_path()).parent
+    runs = [[*_own(root, group), check] for group in groups] or [None]
+
+    def one(policies: list[Path] | None) -> tuple[list[dict], str | None]:
+        return _test(root, [inputs], combine=True, namespace=CHECK_PACKAGE, policies=policies, processes=len(runs))
+
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        for results, error in pool.map(one, runs):
+            report.error = report.error or error
+            for found in _all(results):
+                meta = found.get("metadata") or {}
+                report.findings.append(Finding.of(str(meta.get("hint")), meta.get("resource"), found.get("msg")))
     return report

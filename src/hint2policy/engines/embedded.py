@@ -30,7 +30,7 @@ from typing import Any
 from hint2policy.catalog import Hint
 from hint2policy.engines import regopy_worker
 from hint2policy.engines.regopy_worker import Job, Module, Results
-from hint2policy.engines.runner import timeout_cap
+from hint2policy.engines.runner import memory_cap, timeout_cap
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 from hint2policy.errors import EngineError
 from hint2policy.generate import common_path, conftest_path, library_path
@@ -123,23 +123,6 @@ def evaluate(jobs: Sequence[Job], workers: int | None = None) -> dict[str, Resul
 
 
 POLL = 0.5  # seconds between looks at the workers' memory
-
-
-def memory_cap() -> int:
-    """Bytes the workers may hold together: HINT2POLICY_ENGINE_MEMORY (MiB), else half the machine's memory.
-
-    rego-cpp's sets of objects grow fast (a worker passed 18 GiB on 50,000 objects); stopping it with
-    a clear error beats the kernel's OOM killer taking whatever process it picks."""
-    value = os.environ.get("HINT2POLICY_ENGINE_MEMORY", "")
-    if value:
-        try:
-            return int(float(value) * 2**20)
-        except ValueError:
-            raise EngineError(f"HINT2POLICY_ENGINE_MEMORY must be a number of MiB, not {value!r}") from None
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
-    except (ValueError, OSError, AttributeError):  # no sysconf for it: no cap
-        return 1 << 62
 
 
 def _resident(pool: ProcessPoolExecutor) -> int:

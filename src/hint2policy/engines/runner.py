@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hint2policy.errors import EngineError
 
-__all__ = ["Completed", "EngineError", "run"]
+__all__ = ["Completed", "EngineError", "memory_cap", "run", "timeout_cap"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,22 @@ def timeout_cap() -> float:
         return float(value) if value and float(value) > 0 else float("inf")
     except ValueError:
         raise EngineError(f"HINT2POLICY_ENGINE_TIMEOUT must be a number of seconds, not {value!r}") from None
+
+
+def memory_cap() -> int:
+    """Bytes an engine's processes may hold together: HINT2POLICY_ENGINE_MEMORY (MiB), else half the machine's
+    memory. The embedded engine stops its workers past it (rego-cpp's sets of objects grow fast: a worker passed
+    18 GiB on 50,000 objects); conftest's processes share it out as their Go memory limit."""
+    value = os.environ.get("HINT2POLICY_ENGINE_MEMORY", "")
+    if value:
+        try:
+            return int(float(value) * 2**20)
+        except ValueError:
+            raise EngineError(f"HINT2POLICY_ENGINE_MEMORY must be a number of MiB, not {value!r}") from None
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (ValueError, OSError, AttributeError):  # no sysconf for it: no cap
+        return 1 << 62
 
 
 def _timeout_message(tool: str, timeout: float, stderr: str) -> str:
