@@ -7,14 +7,19 @@ are not duplicates. Fixtures are manifests and are read the same way.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
 from hint2policy.errors import SpecError
 from hint2policy.kube import string_keys
+from hint2policy.load import manifests as loader
 from hint2policy.load.fixtures import load_fixtures
 from hint2policy.load.manifests import Refused, load_manifests, read_documents
+
+MANIFESTS = Path(__file__).parent / "data" / "manifests"
 
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: shop\n"
 
@@ -152,3 +157,35 @@ def test_a_fixture_with_a_duplicate_key_is_a_spec_error(tmp_path: Path) -> None:
     error = caught.value
     assert (error.file, error.line, error.field) == (fixture, 12, "document 2")
     assert error.message == 'mapping key "name" already defined at line 10'
+
+
+def _read(paths: list[Path]) -> tuple:
+    found = load_manifests(paths)
+    objects = [(m.identity, m.file, m.document, m.line, m.obj) for m in found.objects]
+    return found.files, found.documents, objects, [str(p) for p in found.skipped], [str(p) for p in found.errors]
+
+
+def test_files_shared_out_between_processes_are_read_as_one_process_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(6):
+        (tmp_path / f"{number}.yaml").write_text(
+            f"apiVersion: v1\nkind: Service\nmetadata: {{name: s{number}}}\n---\njust: data\n", encoding="utf-8"
+        )
+    (tmp_path / "4.yaml").write_text("apiVersion: v1\nkind: [\n", encoding="utf-8")  # read by a worker
+    paths = [tmp_path, MANIFESTS]
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 1)
+    alone = _read(paths)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(loader, "PARALLEL_BYTES", 1)
+    assert len(loader._runs(loader.manifest_files(paths), 3)) == 3
+    assert _read(paths) == alone
+    assert alone[0] > 10 and len(alone[2]) > 20 and any("4.yaml:3:" in error for error in alone[4])
+
+
+def test_files_of_a_worker_that_died_are_read_here(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n", encoding="utf-8")
+    died: Future = Future()
+    died.set_exception(BrokenProcessPool("killed"))
+    found = loader._result(died, [tmp_path / "a.yaml"])
+    assert [m.identity for m in found.objects] == [("Service", "default", "a")]

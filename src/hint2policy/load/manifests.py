@@ -7,10 +7,16 @@ naming file and line while the other files are still read.
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
+import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -80,12 +86,90 @@ def manifest_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_manifests(paths: Iterable[Path], stdin: TextIO | None = None) -> Manifests:
-    """Every object in paths; the path `-` reads stdin (helm template . | hint2policy check -)."""
-    found = Manifests()
-    for file in manifest_files(paths):
-        found.files += 1
-        _load_file(file, found, stdin)
+    """Every object in paths, in order; the path `-` reads stdin (helm template . | hint2policy check -).
+
+    Past PARALLEL_BYTES the files are shared out, in runs, between this process and a worker per
+    further core: reading YAML is Python's part of a check (1.4 s of 10,000 objects, 8 s of 50,000).
+    """
+    files = manifest_files(paths)
+    runs = _runs(files, os.cpu_count() or 1) if STDIN not in files else [files]
+    if len(runs) == 1:
+        return _load_files(files, stdin)
+    # spawn, not fork: the caller may run threads; a worker imports this module alone (0.1 s)
+    context = multiprocessing.get_context("spawn")
+    with _collector_paused(), ProcessPoolExecutor(max_workers=len(runs) - 1, mp_context=context) as pool:
+        others = [pool.submit(_load_files, run) for run in runs[1:]]
+        found = _load_files(runs[0])
+        for run, other in zip(runs[1:], others, strict=True):
+            _merge(found, _result(other, run))
     return found
+
+
+def _result(future: Future[Manifests], files: list[Path]) -> Manifests:
+    """A worker's reading of files, or this process's where the worker could not start or died
+    (a __main__ that spawn cannot import again, a worker killed): slower, never lost."""
+    try:
+        return future.result()
+    except (BrokenProcessPool, OSError):
+        return _load_files(files)
+
+
+# Measured on the generated meshes (2 cores): starting a worker and sending its objects back costs
+# about 0.25 s, which pays from a few MB of YAML on (10,000 objects, 5 MB: 1.4 s -> 1.0 s).
+PARALLEL_BYTES = 2 * 1024 * 1024
+
+
+def _runs(files: list[Path], workers: int) -> list[list[Path]]:
+    """files in consecutive runs of about equal bytes, one per worker; one run when small."""
+    sizes = [_size(file) for file in files]
+    total = sum(sizes)
+    count = min(workers, len(files)) if total >= PARALLEL_BYTES else 1
+    if count <= 1:
+        return [files]
+    runs: list[list[Path]] = [[]]
+    done = 0
+    for file, size in zip(files, sizes, strict=True):
+        if done >= total * len(runs) / count and len(runs) < count:
+            runs.append([])
+        runs[-1].append(file)
+        done += size
+    return runs
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0  # reported when read
+
+
+def _load_files(files: list[Path], stdin: TextIO | None = None) -> Manifests:
+    found = Manifests()
+    # the objects read hold no cycles, and each collection would rescan all of them (50,000 objects: 8 s -> 7 s)
+    with _collector_paused():
+        for file in files:
+            found.files += 1
+            _load_file(file, found, stdin)
+    return found
+
+
+def _merge(found: Manifests, more: Manifests) -> None:
+    found.files += more.files
+    found.documents += more.documents
+    found.objects += more.objects
+    found.skipped += more.skipped
+    found.errors += more.errors
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _load_file(file: Path, found: Manifests, stdin: TextIO | None) -> None:
