@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hint2policy.engines import conftest, toolchain
+from hint2policy.engines import runner, toolchain
 from hint2policy.engines.runner import run
 from tests.conftest import HINTS, REPO, invoke
 
@@ -126,11 +126,14 @@ def test_committed_native_suites_pass_on_their_own(engines, tmp_path: Path) -> N
     assert "0 tests failed" in kyverno.stdout
 
 
-def test_conftest_processes_share_the_memory_budget_and_keep_a_users_go_settings(monkeypatch) -> None:
+def test_engines_run_with_gogc_and_share_the_memory_budget_unless_the_user_set_them(monkeypatch) -> None:
     monkeypatch.setenv("HINT2POLICY_ENGINE_MEMORY", "1000")  # MiB for all of an engine's processes
     monkeypatch.delenv("GOGC", raising=False)
     monkeypatch.delenv("GOMEMLIMIT", raising=False)
-    assert (conftest.go_env(4)["GOGC"], conftest.go_env(4)["GOMEMLIMIT"]) == (conftest.GOGC, "250MiB")
+    said = run(["/bin/sh", "-c", 'printf "%s %s" "$GOGC" "$GOMEMLIMIT"'], timeout=10).stdout
+    assert said == f"{runner.GOGC} 1000MiB"
+    assert (runner.go_env(4)["GOGC"], runner.go_env(4)["GOMEMLIMIT"]) == (runner.GOGC, "250MiB")
     monkeypatch.setenv("GOGC", "50")
     monkeypatch.setenv("GOMEMLIMIT", "1GiB")
-    assert (conftest.go_env(4)["GOGC"], conftest.go_env(4)["GOMEMLIMIT"]) == ("50", "1GiB")
+    assert run(["/bin/sh", "-c", 'printf "%s %s" "$GOGC" "$GOMEMLIMIT"'], timeout=10).stdout == "50 1GiB"
+    assert (runner.go_env(4)["GOGC"], runner.go_env(4)["GOMEMLIMIT"]) == ("50", "1GiB")

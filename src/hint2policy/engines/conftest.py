@@ -9,16 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hint2policy.engines import toolchain
-from hint2policy.engines.runner import memory_cap, run
+from hint2policy.engines.runner import go_env, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 from hint2policy.generate import check_path
 from hint2policy.render.rego import CHECK_PACKAGE
 
 TIMEOUT = 600.0
-# Go's collector at its default (GOGC=100) took about 40% of conftest's CPU on the 10,000-object mesh: OPA's
-# evaluation allocates fast. Collecting at 5x the live heap, within a memory limit, buys that time back
-# (BENCHMARKS.md, "conftest processes").
-GOGC = "400"
 
 
 def _test(
@@ -51,18 +47,6 @@ def _test(
         # conftest reports every policy namespace it ran, even a clean one: nothing at all is no report
         return [], f"conftest exited {done.returncode} and reported nothing: {done.stderr.strip()[-2000:]}"
     return results, None
-
-
-def go_env(processes: int) -> dict[str, str]:
-    """The environment of one of `processes` conftest processes running side by side: GOGC, and the
-    engines' memory budget (runner.memory_cap) shared out as a soft Go memory limit. A user's own
-    GOGC or GOMEMLIMIT stands."""
-    env = dict(os.environ)
-    env.setdefault("GOGC", GOGC)
-    cap = memory_cap()
-    if cap < 1 << 62:  # 1 << 62: the machine's memory is unknown
-        env.setdefault("GOMEMLIMIT", f"{max(1, cap // processes // 2**20)}MiB")
-    return env
 
 
 def judge(root: Path, files: dict[Path, CaseKey]) -> EngineReport:
