@@ -72,8 +72,8 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
 
 
 # conftest processes side by side at most: each parses the whole input and builds its own indexes
-# (0.5 s and a copy of the input each at 10,000 objects), so past a few the copies cost more than they save.
-# Two on this 2-core machine: BENCHMARKS.md, "conftest processes"; more were not measured.
+# (0.26 s and a copy of the input each at 10,000 objects), so past a few the copies cost more than they
+# save. Two measured on a 2-core machine (BENCHMARKS.md, "Where it stands"); more were not.
 MAX_CONFTEST_PROCESSES = 4
 
 

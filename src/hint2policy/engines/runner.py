@@ -87,7 +87,7 @@ def run(
 
 # Go's collector at its default (GOGC=100) took about 40% of conftest's CPU on the 10,000-object mesh, and
 # a quarter of the Kyverno CLI's and gator's: OPA and CEL allocate fast. Collecting at 5x the live heap,
-# within a memory limit, buys most of that back (BENCHMARKS.md, "Go's collector").
+# within a memory limit, buys most of that back (BENCHMARKS.md, "Where it stands").
 GOGC = "400"
 
 
