@@ -64,10 +64,10 @@ class _Plan:
     def conftest(self) -> EngineReport:
         single = {k: v for k, v in self.cases.items() if not v[0].policy.cross_resource}
         files = {(self.root / fixtures_dir(h) / c.file_name).resolve(): k for k, (h, c) in single.items()}
-        report = conftest.judge(self.root, files) if files else EngineReport("conftest")
+        packages = {h.id: f"hint2policy.{h.policy.snake_id}" for h, _ in self.cases.values()}
+        report = conftest.judge(self.root, files, packages) if files else EngineReport("conftest")
         scenarios = {k: self.scenario(h, c) for k, (h, c) in self.cases.items() if h.policy.cross_resource}
         if scenarios and not report.error:
-            packages = {h.id: f"hint2policy.{h.policy.snake_id}" for h, _ in self.cases.values()}
             more = conftest.judge_scenarios(self.root, scenarios, packages)
             report.verdicts.update(more.verdicts)
             report.details.update(more.details)

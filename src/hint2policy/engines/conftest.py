@@ -15,6 +15,7 @@ from hint2policy.generate import check_path
 from hint2policy.render.rego import CHECK_PACKAGE
 
 TIMEOUT = 600.0
+WORKERS = os.cpu_count() or 2  # conftest runs of one hint each, side by side
 
 
 def _test(
@@ -49,20 +50,35 @@ def _test(
     return results, None
 
 
-def judge(root: Path, files: dict[Path, CaseKey]) -> EngineReport:
-    """Verdicts for fixture files (absolute paths -> case) against root/conftest/policy."""
+def judge(root: Path, files: dict[Path, CaseKey], package: dict[str, str]) -> EngineReport:
+    """Verdicts for fixture files (absolute paths -> case) against root/conftest/policy.
+
+    A fixture's verdict is its own hint's, so each hint's files are one conftest run of that hint's package
+    alone, runs side by side: every file under every hint's package cost 53 times the queries (675 fixtures:
+    13.5 s, most of `hint2policy test --engine conftest`). Files are read one by one, as users run conftest.
+    """
     report = EngineReport("conftest")
-    results, report.error = _test(root, list(files))
-    for result in results:
-        key = files.get(Path(result["filename"]).resolve())
-        if key is None:
-            continue
-        mine = [f for f in _all([result]) if (f.get("metadata") or {}).get("hint") == key[0]]
-        if mine or report.verdicts.get(key) != "fail":
-            report.verdicts[key] = "fail" if mine else "pass"
-        if mine:
-            report.details[key] = mine[0]["msg"]
+    by_hint: dict[str, list[Path]] = {}
+    for path, key in files.items():
+        by_hint.setdefault(key[0], []).append(path)
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for results, error in pool.map(lambda hint_id: _hint_run(root, by_hint[hint_id], package[hint_id]), by_hint):
+            report.error = report.error or error
+            for result in results:
+                _verdict(report, files.get(Path(result["filename"]).resolve()), result)
     return report
+
+
+def _verdict(report: EngineReport, key: CaseKey | None, result: dict) -> None:
+    """A file's verdict from one namespace's result: fail when its own hint reported it."""
+    if key is None:
+        return
+    mine = [f for f in _all([result]) if (f.get("metadata") or {}).get("hint") == key[0]]
+    if mine or report.verdicts.get(key) != "fail":
+        report.verdicts[key] = "fail" if mine else "pass"
+    if mine:
+        report.details[key] = mine[0]["msg"]
 
 
 # (hint id, file of the object under review, file of what exists or None)
@@ -76,14 +92,9 @@ def judge_scenarios(root: Path, scenarios: dict[CaseKey, Scenario], package: dic
     def one(key: CaseKey, scenario: Scenario) -> tuple[CaseKey, list[dict], str | None]:
         hint_id, subject, inventory = scenario
         inputs = [subject] + ([inventory] if inventory else [])
-        policies = _own(root, [package[hint_id].removeprefix("hint2policy.")])
-        results, error = _test(
-            root, inputs, combine=True, namespace=package[hint_id], policies=policies, processes=workers
-        )
-        return key, results, error
+        return key, *_hint_run(root, inputs, package[hint_id], combine=True)
 
-    workers = os.cpu_count() or 2
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for key, results, error in pool.map(lambda item: one(*item), scenarios.items()):
             if error:
                 report.verdicts[key], report.details[key] = "error", error
@@ -94,6 +105,12 @@ def judge_scenarios(root: Path, scenarios: dict[CaseKey, Scenario], package: dic
             if mine:
                 report.details[key] = mine[0]["msg"]
     return report
+
+
+def _hint_run(root: Path, inputs: list[Path], package: str, combine: bool = False) -> tuple[list[dict], str | None]:
+    """One hint's package alone on inputs: its folders and the common library, not the whole tree."""
+    policies = _own(root, [package.removeprefix("hint2policy.")])
+    return _test(root, inputs, combine=combine, namespace=package, policies=policies, processes=WORKERS)
 
 
 def _own(root: Path, snakes: Sequence[str]) -> list[Path]:
