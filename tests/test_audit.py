@@ -115,28 +115,29 @@ APPS = [Path(__file__).parent / "data" / "manifests" / name for name in ("bookin
 
 @pytest.mark.usefixtures("engines")
 @pytest.mark.parametrize("processes", [1, 3])
-def test_conftest_split_between_processes_finds_what_one_query_finds(
+def test_conftest_and_gator_split_between_processes_find_what_one_process_finds(
     monkeypatch: pytest.MonkeyPatch, processes: int
 ) -> None:
     hints = load_catalog([HINTS], fixtures=False).hints
     manifests = load_manifests(APPS).objects
     monkeypatch.setattr(audit_module.os, "cpu_count", lambda: processes)
-    assert len(audit_module.conftest_groups(hints, manifests)) == processes
-    run = audit(hints, manifests, engines=("conftest", "embedded"))
+    assert len(audit_module.hint_groups(hints, manifests)) == processes
+    run = audit(hints, manifests, engines=("conftest", "gator", "embedded"))
     assert not run.errors, run.errors
     assert len({f.hint for f in run.findings("embedded")}) >= 3, "the sample manifests must exercise the catalog"
     assert set(run.findings("conftest")) == set(run.findings("embedded"))
+    assert set(run.findings("gator")) == set(run.findings("embedded"))
 
 
-def test_conftest_groups_hold_every_hint_once_heaviest_apart() -> None:
+def test_hint_groups_hold_every_hint_once_heaviest_apart() -> None:
     hints = load_catalog([HINTS], fixtures=False).hints
     manifests = load_manifests(APPS).objects
-    groups = audit_module.conftest_groups(hints, manifests, processes=2)
-    assert sorted(s for g in groups for s in g) == sorted(h.policy.snake_id for h in hints)
+    groups = audit_module.hint_groups(hints, manifests, processes=2)
+    assert sorted(h.id for g in groups for h in g) == sorted(h.id for h in hints)
     # the two hints that read the most objects run side by side, not one after the other
     objects = [group_kind(m.obj) for m in manifests]
-    reads = {h.policy.snake_id: sum(key in h.policy.read for key in objects) for h in hints}
+    reads = {h.id: sum(key in h.policy.read for key in objects) for h in hints}
     first, second = sorted(reads, key=lambda s: (-reads[s], s))[:2]
-    assert reads[first] > 0 and not any(first in g and second in g for g in groups)
-    assert audit_module.conftest_groups(hints, manifests, processes=2) == groups  # the same run to run
-    assert len(audit_module.conftest_groups(hints[:1], manifests, processes=4)) == 1
+    assert reads[first] > 0 and not any({first, second} <= {h.id for h in g} for g in groups)
+    assert audit_module.hint_groups(hints, manifests, processes=2) == groups  # the same run to run
+    assert len(audit_module.hint_groups(hints[:1], manifests, processes=4)) == 1

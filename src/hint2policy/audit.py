@@ -49,7 +49,6 @@ class AuditRun:
 
 def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequence[str] = ENGINES) -> AuditRun:
     """Every selected engine's findings for the hints' policies on the manifests."""
-    ids = [h.id for h in hints]
     with tempfile.TemporaryDirectory(prefix="hint2policy-audit-") as tmp:
         root, inputs, listed = Path(tmp) / "policies", Path(tmp) / "inputs", Path(tmp) / "objects.json"
         batches: dict[tuple[str, ...], Path] = {}
@@ -61,9 +60,10 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
         if {"gator", "kyverno"} & set(engines):
             single = [h for h in hints if not h.policy.cross_resource]
             batches = _write_inputs(single, manifests, inputs, as_yaml="kyverno" in engines)
+        groups = hint_groups(hints, manifests)
         jobs = {
-            "conftest": lambda: conftest.findings(root, listed, conftest_groups(hints, manifests)),
-            "gator": lambda: gator.findings(root, ids, inputs),
+            "conftest": lambda: conftest.findings(root, listed, [[h.policy.snake_id for h in g] for g in groups]),
+            "gator": lambda: gator.findings(root, [[h.id for h in g] for g in groups], inputs),
             "kyverno": lambda: _kyverno(root, hints, manifests, batches),
             "embedded": lambda: embedded.findings(hints, [m.obj for m in manifests]),
         }
@@ -71,27 +71,27 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
     return AuditRun(tuple(engines), reports)
 
 
-# conftest processes side by side at most: each parses the whole input and builds its own indexes
-# (0.26 s and a copy of the input each at 10,000 objects), so past a few the copies cost more than they
-# save. Two measured on a 2-core machine (BENCHMARKS.md, "Where it stands"); more were not.
-MAX_CONFTEST_PROCESSES = 4
+# Engine processes side by side at most: each parses the whole input and builds its own indexes
+# (0.26 s and a copy of the input each for conftest at 10,000 objects), so past a few the copies cost more
+# than they save. Two measured on a 2-core machine (BENCHMARKS.md, "Where it stands"); more were not.
+MAX_PROCESSES = 4
 
 
-def conftest_groups(hints: Sequence[Hint], manifests: Sequence[Manifest], processes: int = 0) -> list[list[str]]:
-    """The hints (snake ids) split into one group per conftest process, a process per core by default.
+def hint_groups(hints: Sequence[Hint], manifests: Sequence[Manifest], processes: int = 0) -> list[list[Hint]]:
+    """The hints split into one group per engine process (conftest, gator), a process per core by default.
 
-    One OPA query uses one core (and Go's collector a little of another). A hint's cost is about the
-    objects it reads, so each hint, largest first, goes to the group that reads the fewest so far.
+    One query or review at a time uses one core (and Go's collector a little of another). A hint's cost is
+    about the objects it reads, so each hint, largest first, goes to the group that reads the fewest so far.
     """
-    count = processes or min(os.cpu_count() or 1, MAX_CONFTEST_PROCESSES)
-    groups: list[list[str]] = [[] for _ in range(max(1, min(count, len(hints))))]
+    count = processes or min(os.cpu_count() or 1, MAX_PROCESSES)
+    groups: list[list[Hint]] = [[] for _ in range(max(1, min(count, len(hints))))]
     loads = [0] * len(groups)
     objects = Counter(group_kind(m.obj) for m in manifests)
-    cost = {h.policy.snake_id: 1 + sum(objects[key] for key in h.policy.read) for h in hints}
-    for snake in sorted(cost, key=lambda s: (-cost[s], s)):
+    cost = {h.id: 1 + sum(objects[key] for key in h.policy.read) for h in hints}
+    for hint in sorted(hints, key=lambda h: (-cost[h.id], h.id)):
         lightest = loads.index(min(loads))
-        groups[lightest].append(snake)
-        loads[lightest] += cost[snake]
+        groups[lightest].append(hint)
+        loads[lightest] += cost[hint.id]
     return groups
 
 
@@ -118,19 +118,18 @@ def _kyverno(
     tests = [
         (policies, group) for policies, members in _by_policies(related, subjects) for group in _unique_names(members)
     ]
+    test_dirs = []
     for number, (policies, group) in enumerate(tests, 1):
         # the others' subjects exist too: in the cluster, not under review in this Test
         reviewed_here = {id(obj) for _, obj in group}
         rest = others + [obj for _, obj in subjects if id(obj) not in reviewed_here]
-        test_dir = root / f"kyverno-audit-{number}"
+        test_dirs.append(test_dir := root / f"kyverno-audit-{number}")
         for name, text in render_audit_test(policies, group, rest).items():
             (test_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (test_dir / name).write_text(text, encoding="utf-8")
-        more = kyverno.test_findings(root, test_dir, kinds)
-        report.findings += more.findings
-        if more.error:
-            report.error = more.error
-            break
+    more = kyverno.gathered(lambda test_dir: kyverno.test_findings(root, test_dir, kinds), test_dirs)
+    report.findings += more.findings
+    report.error = more.error
     return report
 
 

@@ -1,4 +1,4 @@
-"""gator: runs the generated gator suites (one process for the whole library).
+"""gator: runs the generated gator suites (one process for the whole library), and audits manifests.
 
 A suite case passes when Gatekeeper's verdict is the expected one, so the
 verdict is read back from the case's outcome; a case that failed for any
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hint2policy.engines import toolchain
-from hint2policy.engines.runner import run
+from hint2policy.engines.runner import go_env, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding, Said
 
 TIMEOUT = 600.0
@@ -54,14 +56,24 @@ def _explain(report: EngineReport, key: CaseKey, line: str) -> None:
         report.verdicts[key] = "error"
 
 
-def findings(root: Path, hint_ids: list[str], inputs: Path) -> EngineFindings:
-    """Every constraint's violations on the manifests in the folder inputs (`gator test`)."""
+def findings(root: Path, groups: Sequence[Sequence[str]], inputs: Path) -> EngineFindings:
+    """Every constraint's violations on the manifests in the folder inputs: a `gator test` per group of
+    hint ids, side by side (gator reviews one object at a time, on one core)."""
     report = EngineFindings("gator")
     binary = toolchain.require("gator")
+    with ThreadPoolExecutor(max_workers=max(1, len(groups))) as pool:
+        for part in pool.map(lambda ids: _test(root, binary, ids, inputs, len(groups)), groups):
+            report.findings += part.findings
+            report.error = report.error or part.error
+    return report
+
+
+def _test(root: Path, binary: Path, hint_ids: Sequence[str], inputs: Path, processes: int) -> EngineFindings:
+    report = EngineFindings("gator")
     argv = [str(binary), "test", "-o", "json"]
     for hint_id in hint_ids:
         argv += ["-f", f"gatekeeper/{hint_id}/template.yaml", "-f", f"gatekeeper/{hint_id}/constraint.yaml"]
-    done = run([*argv, "-f", str(inputs)], timeout=TIMEOUT, cwd=root)
+    done = run([*argv, "-f", str(inputs)], timeout=TIMEOUT, cwd=root, env=go_env(processes))
     try:
         # with nothing to report, gator prints `null` and exits 0; no output at all is no report
         results = json.loads(done.stdout) if done.stdout.strip() else False

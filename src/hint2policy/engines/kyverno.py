@@ -7,11 +7,15 @@ Y"), so the verdict is read from it, never inferred.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from hint2policy.engines import toolchain
-from hint2policy.engines.runner import Completed, run
+from hint2policy.engines.runner import Completed, go_env, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 from hint2policy.render.cel import MESSAGE_SEPARATOR
 
@@ -91,18 +95,34 @@ def findings(root: Path, batches: list[tuple[Path, list[str]]]) -> EngineFinding
     resources even where a policy's kinds do not match; so each folder holds one
     kind and is given only the policies that match it.
     """
-    report = EngineFindings("kyverno")
     binary = toolchain.require("kyverno")
-    for folder, hint_ids in batches:
-        _apply(report, root, [str(binary), "apply", *(f"kyverno/{h}/policy.yaml" for h in hint_ids)], folder)
-        if report.error:
-            break
+
+    def one(batch: tuple[Path, list[str]]) -> EngineFindings:
+        folder, hint_ids = batch
+        return _apply(root, [str(binary), "apply", *(f"kyverno/{h}/policy.yaml" for h in hint_ids)], folder)
+
+    return gathered(one, batches)
+
+
+# `kyverno apply` and `kyverno test` evaluate on one core: a run per core side by side
+WORKERS = os.cpu_count() or 2
+T = TypeVar("T")
+
+
+def gathered(job: Callable[[T], EngineFindings], items: Sequence[T]) -> EngineFindings:
+    """The findings of job on every item, WORKERS runs side by side, in the items' order; the first error."""
+    report = EngineFindings("kyverno")
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for part in pool.map(job, items):
+            report.findings += part.findings
+            report.error = report.error or part.error
     return report
 
 
-def _apply(report: EngineFindings, root: Path, argv: list[str], folder: Path) -> None:
+def _apply(root: Path, argv: list[str], folder: Path) -> EngineFindings:
+    report = EngineFindings("kyverno")
     argv += ["--resource", str(folder), "--policy-report", "--output-format", "json", "--remove-color", "--audit-warn"]
-    done = run(argv, timeout=TIMEOUT, cwd=root)
+    done = run(argv, timeout=TIMEOUT, cwd=root, env=go_env(WORKERS))
     start = done.stdout.find("{")
     try:
         results = json.loads(done.stdout[start:])["results"] if start >= 0 else None
@@ -110,7 +130,7 @@ def _apply(report: EngineFindings, root: Path, argv: list[str], folder: Path) ->
         results = None
     if results is None:
         report.error = f"kyverno apply exited {done.returncode}: {(done.stderr or done.stdout).strip()[-2000:]}"
-        return
+        return report
     errors = [r for r in results if r.get("result") == "error"]
     if errors:
         report.error = f"kyverno could not evaluate {errors[0].get('policy')}: {errors[0].get('message')}"
@@ -128,6 +148,7 @@ def _apply(report: EngineFindings, root: Path, argv: list[str], folder: Path) ->
                 )
                 for message in messages(result.get("message", ""))
             ]
+    return report
 
 
 def test_findings(root: Path, test_dir: Path, kinds: dict[str, set[str]]) -> EngineFindings:
@@ -138,7 +159,7 @@ def test_findings(root: Path, test_dir: Path, kinds: dict[str, set[str]]) -> Eng
     report = EngineFindings("kyverno")
     binary = toolchain.require("kyverno")
     argv = [str(binary), "test", str(test_dir), "--remove-color", "--detailed-results"]
-    done = run(argv, timeout=TIMEOUT, cwd=root)
+    done = run(argv, timeout=TIMEOUT, cwd=root, env=go_env(WORKERS))
     rows = [row for line in done.stdout.splitlines() if (row := _result_row(line))]
     for policy, resource, reason, message in rows:
         if reason == "Ok":
