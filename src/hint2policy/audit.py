@@ -22,7 +22,7 @@ from pathlib import Path
 from hint2policy.catalog import Hint
 from hint2policy.compile import ir
 from hint2policy.engines import conftest, embedded, gator, kyverno
-from hint2policy.engines.parallel import run_engines
+from hint2policy.engines.parallel import balanced, run_engines
 from hint2policy.engines.table import RUNNERS, file_targets
 from hint2policy.engines.verdicts import EngineFindings, Finding
 from hint2policy.generate import build_policies, write_tree
@@ -81,18 +81,13 @@ def hint_groups(hints: Sequence[Hint], manifests: Sequence[Manifest], processes:
     """The hints split into one group per engine process (conftest, gator), a process per core by default.
 
     One query or review at a time uses one core (and Go's collector a little of another). A hint's cost is
-    about the objects it reads, so each hint, largest first, goes to the group that reads the fewest so far.
+    about the objects it reads.
     """
-    count = processes or min(os.cpu_count() or 1, MAX_PROCESSES)
-    groups: list[list[Hint]] = [[] for _ in range(max(1, min(count, len(hints))))]
-    loads = [0] * len(groups)
     objects = Counter(group_kind(m.obj) for m in manifests)
+    by_id = {h.id: h for h in hints}
     cost = {h.id: 1 + sum(objects[key] for key in h.policy.read) for h in hints}
-    for hint in sorted(hints, key=lambda h: (-cost[h.id], h.id)):
-        lightest = loads.index(min(loads))
-        groups[lightest].append(hint)
-        loads[lightest] += cost[hint.id]
-    return groups
+    count = processes or min(os.cpu_count() or 1, MAX_PROCESSES)
+    return [[by_id[hint_id] for hint_id in group] for group in balanced(cost, count)]
 
 
 def _kyverno(

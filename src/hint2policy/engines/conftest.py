@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hint2policy.engines import toolchain
+from hint2policy.engines.parallel import WORKERS, side_by_side
 from hint2policy.engines.runner import go_env, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 from hint2policy.generate import check_path
 from hint2policy.render.rego import CHECK_PACKAGE
 
 TIMEOUT = 600.0
-WORKERS = os.cpu_count() or 2  # conftest runs of one hint each, side by side
 
 
 def _test(
@@ -62,11 +60,10 @@ def judge(root: Path, files: dict[Path, CaseKey], package: dict[str, str]) -> En
     for path, key in files.items():
         by_hint.setdefault(key[0], []).append(path)
 
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for results, error in pool.map(lambda hint_id: _hint_run(root, by_hint[hint_id], package[hint_id]), by_hint):
-            report.error = report.error or error
-            for result in results:
-                _verdict(report, files.get(Path(result["filename"]).resolve()), result)
+    for results, error in side_by_side(lambda hint_id: _hint_run(root, by_hint[hint_id], package[hint_id]), by_hint):
+        report.error = report.error or error
+        for result in results:
+            _verdict(report, files.get(Path(result["filename"]).resolve()), result)
     return report
 
 
@@ -94,16 +91,15 @@ def judge_scenarios(root: Path, scenarios: dict[CaseKey, Scenario], package: dic
         inputs = [subject] + ([inventory] if inventory else [])
         return key, *_hint_run(root, inputs, package[hint_id], combine=True)
 
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for key, results, error in pool.map(lambda item: one(*item), scenarios.items()):
-            if error:
-                report.verdicts[key], report.details[key] = "error", error
-                continue
-            subject = str(scenarios[key][1])
-            mine = [f for f in _all(results) if (f.get("metadata") or {}).get("file") == subject]
-            report.verdicts[key] = "fail" if mine else "pass"
-            if mine:
-                report.details[key] = mine[0]["msg"]
+    for key, results, error in side_by_side(lambda item: one(*item), scenarios.items()):
+        if error:
+            report.verdicts[key], report.details[key] = "error", error
+            continue
+        subject = str(scenarios[key][1])
+        mine = [f for f in _all(results) if (f.get("metadata") or {}).get("file") == subject]
+        report.verdicts[key] = "fail" if mine else "pass"
+        if mine:
+            report.details[key] = mine[0]["msg"]
     return report
 
 
@@ -146,10 +142,9 @@ def findings(root: Path, inputs: Path, groups: Sequence[Sequence[str]] = ()) -> 
     def one(policies: list[Path] | None) -> tuple[list[dict], str | None]:
         return _test(root, [inputs], combine=True, namespace=CHECK_PACKAGE, policies=policies, processes=len(runs))
 
-    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
-        for results, error in pool.map(one, runs):
-            report.error = report.error or error
-            for found in _all(results):
-                meta = found.get("metadata") or {}
-                report.findings.append(Finding.of(str(meta.get("hint")), meta.get("resource"), found.get("msg")))
+    for results, error in side_by_side(one, runs):
+        report.error = report.error or error
+        for found in _all(results):
+            meta = found.get("metadata") or {}
+            report.findings.append(Finding.of(str(meta.get("hint")), meta.get("resource"), found.get("msg")))
     return report

@@ -7,19 +7,20 @@ Y"), so the verdict is read from it, never inferred.
 from __future__ import annotations
 
 import json
-import os
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 from hint2policy.engines import toolchain
+from hint2policy.engines.parallel import WORKERS, balanced, side_by_side
 from hint2policy.engines.runner import Completed, go_env, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 from hint2policy.render.cel import MESSAGE_SEPARATOR
 
 TIMEOUT = 600.0
+T = TypeVar("T")
 _GOT = re.compile(r"Want (\w+), got (\w+)")
 _FLAGGED = {"fail": "fail", "warn": "fail", "pass": "pass", "skip": "pass"}
 
@@ -34,27 +35,15 @@ def judge(root: Path, index: Index) -> EngineReport:
     balanced by their cases (one run of the whole library kept one core busy: 20.9 s, halves 12 s)."""
     report = EngineReport("kyverno")
     binary = toolchain.require("kyverno")
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for part in pool.map(lambda folders: _judge(root, binary, folders, index), _folder_groups(root, index)):
-            report.verdicts.update(part.verdicts)
-            report.details.update(part.details)
-            report.error = report.error or part.error
+    for part in side_by_side(lambda folders: _judge(root, binary, folders, index), _folder_groups(index)):
+        report.add(part)
     return report
 
 
-def _folder_groups(root: Path, index: Index) -> list[list[str]]:
-    """The hints' test folders (kyverno/<hint id>) in WORKERS groups of about equal cases, largest first."""
-    cases: dict[str, int] = {}
-    for policy, _, _ in index:
-        hint_id = policy.split("/")[0]
-        cases[hint_id] = cases.get(hint_id, 0) + 1
-    groups: list[list[str]] = [[] for _ in range(max(1, min(WORKERS, len(cases))))]
-    loads = [0] * len(groups)
-    for hint_id in sorted(cases, key=lambda h: (-cases[h], h)):
-        lightest = loads.index(min(loads))
-        groups[lightest].append(f"kyverno/{hint_id}")
-        loads[lightest] += cases[hint_id]
-    return [sorted(group) for group in groups if group]
+def _folder_groups(index: Index) -> list[list[str]]:
+    """The hints' test folders (kyverno/<hint id>) in WORKERS groups of about equal cases."""
+    cases = Counter(policy.split("/")[0] for policy, _, _ in index)
+    return [[f"kyverno/{hint_id}" for hint_id in group] for group in balanced(cases, WORKERS)]
 
 
 def _judge(root: Path, binary: Path, folders: list[str], index: Index) -> EngineReport:
@@ -131,18 +120,11 @@ def findings(root: Path, batches: list[tuple[Path, list[str]]]) -> EngineFinding
     return gathered(one, batches)
 
 
-# `kyverno apply` and `kyverno test` evaluate on one core: a run per core side by side
-WORKERS = os.cpu_count() or 2
-T = TypeVar("T")
-
-
 def gathered(job: Callable[[T], EngineFindings], items: Sequence[T]) -> EngineFindings:
-    """The findings of job on every item, WORKERS runs side by side, in the items' order; the first error."""
+    """The findings of job on every item (a Kyverno process each, side by side), in the items' order."""
     report = EngineFindings("kyverno")
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for part in pool.map(job, items):
-            report.findings += part.findings
-            report.error = report.error or part.error
+    for part in side_by_side(job, items):
+        report.add(part)
     return report
 
 

@@ -18,6 +18,12 @@ class EngineReport:
     details: dict[CaseKey, str] = field(default_factory=dict)
     error: str | None = None
 
+    def add(self, part: EngineReport) -> None:
+        """What one of the engine's processes said about its share of the cases; its first error stays."""
+        self.verdicts.update(part.verdicts)
+        self.details.update(part.details)
+        self.error = self.error or part.error
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -49,3 +55,8 @@ class EngineFindings:
     engine: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+
+    def add(self, part: EngineFindings) -> None:
+        """What one of the engine's processes found on its share; its first error stays."""
+        self.findings += part.findings
+        self.error = self.error or part.error
