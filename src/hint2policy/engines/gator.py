@@ -1,4 +1,4 @@
-"""gator: runs the generated gator suites (one process for the whole library), and audits manifests.
+"""gator: runs the generated gator suites and audits manifests, a process per core side by side.
 
 A suite case passes when Gatekeeper's verdict is the expected one, so the
 verdict is read back from the case's outcome; a case that failed for any
