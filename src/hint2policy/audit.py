@@ -22,7 +22,7 @@ from pathlib import Path
 from hint2policy.catalog import Hint
 from hint2policy.compile import ir
 from hint2policy.engines import conftest, embedded, gator, kyverno
-from hint2policy.engines.parallel import balanced, run_engines
+from hint2policy.engines.parallel import balanced, gathered, run_engines
 from hint2policy.engines.table import RUNNERS, file_targets
 from hint2policy.engines.verdicts import EngineFindings, Finding
 from hint2policy.generate import build_policies, write_tree
@@ -122,7 +122,7 @@ def _kyverno(
         for name, text in render_audit_test(policies, group, rest).items():
             (test_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (test_dir / name).write_text(text, encoding="utf-8")
-    more = kyverno.gathered(lambda test_dir: kyverno.test_findings(root, test_dir, kinds), test_dirs)
+    more = gathered(EngineFindings("kyverno"), lambda test_dir: kyverno.test_findings(root, test_dir, kinds), test_dirs)
     report.findings += more.findings
     report.error = more.error
     return report

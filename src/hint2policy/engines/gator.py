@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hint2policy.engines import toolchain
-from hint2policy.engines.parallel import WORKERS, balanced, side_by_side
+from hint2policy.engines.parallel import WORKERS, balanced, gathered
 from hint2policy.engines.runner import go_env, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding, Said
 
@@ -27,12 +27,9 @@ _WRONG_COUNT = "unexpected number of violations"
 def judge(root: Path, expected: dict[CaseKey, Said]) -> EngineReport:
     """Verdicts from the generated suites: a `gator verify` per core, each running a group of suites of about
     equal cases (`--run`); one run of the whole library kept one core busy (13.4 s, two side by side 8.2 s)."""
-    report = EngineReport("gator")
     binary = toolchain.require("gator")
     suites = balanced(Counter(suite for suite, _ in expected), WORKERS)
-    for part in side_by_side(lambda group: _verify(root, binary, group, expected), suites):
-        report.add(part)
-    return report
+    return gathered(EngineReport("gator"), lambda group: _verify(root, binary, group, expected), suites)
 
 
 def _verify(root: Path, binary: Path, suites: list[str], expected: dict[CaseKey, Said]) -> EngineReport:
@@ -72,11 +69,8 @@ def _explain(report: EngineReport, key: CaseKey, line: str) -> None:
 def findings(root: Path, groups: Sequence[Sequence[str]], inputs: Path) -> EngineFindings:
     """Every constraint's violations on the manifests in the folder inputs: a `gator test` per group of
     hint ids, side by side (gator reviews one object at a time, on one core)."""
-    report = EngineFindings("gator")
     binary = toolchain.require("gator")
-    for part in side_by_side(lambda ids: _test(root, binary, ids, inputs, len(groups)), groups):
-        report.add(part)
-    return report
+    return gathered(EngineFindings("gator"), lambda ids: _test(root, binary, ids, inputs, len(groups)), groups)
 
 
 def _test(root: Path, binary: Path, hint_ids: Sequence[str], inputs: Path, processes: int) -> EngineFindings:

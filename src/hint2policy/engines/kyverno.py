@@ -9,18 +9,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 from hint2policy.engines import toolchain
-from hint2policy.engines.parallel import WORKERS, balanced, side_by_side
+from hint2policy.engines.parallel import WORKERS, balanced, gathered
 from hint2policy.engines.runner import Completed, go_env, run
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
 from hint2policy.render.cel import MESSAGE_SEPARATOR
 
 TIMEOUT = 600.0
-T = TypeVar("T")
 _GOT = re.compile(r"Want (\w+), got (\w+)")
 _FLAGGED = {"fail": "fail", "warn": "fail", "pass": "pass", "skip": "pass"}
 
@@ -33,11 +30,10 @@ _LOADING = re.compile(r"^Loading test\s+\(\s*(\S+)\s*\)")
 def judge(root: Path, index: Index) -> EngineReport:
     """Verdicts from the generated Tests: the hints' folders in a `kyverno test` per core, side by side,
     balanced by their cases (one run of the whole library kept one core busy: 20.9 s, halves 12 s)."""
-    report = EngineReport("kyverno")
     binary = toolchain.require("kyverno")
-    for part in side_by_side(lambda folders: _judge(root, binary, folders, index), _folder_groups(index)):
-        report.add(part)
-    return report
+    return gathered(
+        EngineReport("kyverno"), lambda folders: _judge(root, binary, folders, index), _folder_groups(index)
+    )
 
 
 def _folder_groups(index: Index) -> list[list[str]]:
@@ -117,15 +113,7 @@ def findings(root: Path, batches: list[tuple[Path, list[str]]]) -> EngineFinding
         folder, hint_ids = batch
         return _apply(root, [str(binary), "apply", *(f"kyverno/{h}/policy.yaml" for h in hint_ids)], folder)
 
-    return gathered(one, batches)
-
-
-def gathered(job: Callable[[T], EngineFindings], items: Sequence[T]) -> EngineFindings:
-    """The findings of job on every item (a Kyverno process each, side by side), in the items' order."""
-    report = EngineFindings("kyverno")
-    for part in side_by_side(job, items):
-        report.add(part)
-    return report
+    return gathered(EngineFindings("kyverno"), one, batches)
 
 
 def _apply(root: Path, argv: list[str], folder: Path) -> EngineFindings:

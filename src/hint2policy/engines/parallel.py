@@ -6,12 +6,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from hint2policy.errors import Hint2PolicyError
 
 T = TypeVar("T")
 Item = TypeVar("Item")
+
+
+class _Report(Protocol):
+    def add(self, part: Any) -> None: ...
+
+
+Report = TypeVar("Report", bound=_Report)
 
 # An engine's evaluation keeps to one core: its work shared out, a process per core side by side
 WORKERS = os.cpu_count() or 2
@@ -47,3 +54,10 @@ def side_by_side(job: Callable[[Item], T], items: Iterable[Item]) -> list[T]:
     """job on every item, WORKERS at a time (each job runs an engine process), results in the items' order."""
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         return list(pool.map(job, items))
+
+
+def gathered(report: Report, job: Callable[[Item], Report], items: Iterable[Item]) -> Report:
+    """report with what job said on each item added (an engine process per item, side by side), in order."""
+    for part in side_by_side(job, items):
+        report.add(part)
+    return report

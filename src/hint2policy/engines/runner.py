@@ -123,7 +123,7 @@ def timeout_cap() -> float:
 def memory_cap() -> int:
     """Bytes an engine's processes may hold together: HINT2POLICY_ENGINE_MEMORY (MiB), else half the machine's
     memory. The embedded engine stops its workers past it (rego-cpp's sets of objects grow fast: a worker passed
-    18 GiB on 50,000 objects); conftest's processes share it out as their Go memory limit."""
+    18 GiB on 50,000 objects); the Go engines' processes share it out as their memory limit (go_env)."""
     value = os.environ.get("HINT2POLICY_ENGINE_MEMORY", "")
     if value:
         try:
