@@ -124,22 +124,21 @@ def _all(results: list[dict]) -> list[dict]:
     return [f for r in results for f in (r.get("failures") or []) + (r.get("warnings") or [])]
 
 
-def findings(root: Path, inputs: Path, groups: Sequence[Sequence[str]] = ()) -> EngineFindings:
-    """Every hint's findings on the manifests in inputs (a file or folder).
+def findings(root: Path, inputs: Path, groups: Sequence[Sequence[str]]) -> EngineFindings:
+    """The findings of the hints in groups on the manifests in inputs (a file or folder).
 
     root holds the policies as generate.build_policies(..., check=True) renders them: with the check
     package, which gathers the findings of every hint loaded into one query. groups (lists of hints'
-    snake ids) split the hints between conftest processes that run side by side, one query each;
-    no groups: one process, every hint.
+    snake ids) split the hints between conftest processes that run side by side, one query each.
     """
     report = EngineFindings("conftest")
     if not (root / check_path()).is_file():
         report.error = f"conftest: {check_path()} was not rendered under {root}"
         return report
     check = (root / check_path()).parent
-    runs = [[*_own(root, group), check] for group in groups] or [None]
+    runs = [[*_own(root, group), check] for group in groups]
 
-    def one(policies: list[Path] | None) -> tuple[list[dict], str | None]:
+    def one(policies: list[Path]) -> tuple[list[dict], str | None]:
         return _test(root, [inputs], combine=True, namespace=CHECK_PACKAGE, policies=policies, processes=len(runs))
 
     for results, error in side_by_side(one, runs):
