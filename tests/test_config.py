@@ -447,3 +447,15 @@ def test_excluding_a_namespace_from_a_cross_resource_hint(catalog: Catalog, tmp_
     flagged = _audit(_config(tmp_path, "excludeNamespaces: [sandbox]\n"), catalog, ids, "hosts.yaml")
     # the object in sandbox is not reviewed; it still exists, so the one in team-a still conflicts with it
     assert _same_in_every_engine(flagged) == {("virtual-service-unique-host", "team-a", "reviews")}
+
+
+@pytest.mark.engines
+@pytest.mark.usefixtures("engines")
+def test_a_join_on_a_parameter_reads_the_configured_value(catalog: Catalog, tmp_path: Path) -> None:
+    """The mesh-wide policies are found by joining on the rootNamespace parameter: an override moves them."""
+    ids = ["namespace-default-deny", "namespace-defines-sidecar"]
+    shipped = _audit(_config(tmp_path, ""), catalog, ids, "root-namespace.yaml")
+    assert _same_in_every_engine(shipped) == {(hint, "", "shop") for hint in ids}
+    moved = "".join(f"  {hint}:\n    parameters: {{rootNamespace: mesh-root}}\n" for hint in ids)
+    flagged = _audit(_config(tmp_path, "overrides:\n" + moved), catalog, ids, "root-namespace.yaml")
+    assert _same_in_every_engine(flagged) == set()
