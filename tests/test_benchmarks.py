@@ -180,6 +180,40 @@ def test_admission_helpers() -> None:
     assert "Missed: 1 of 2: k (gator)" in text
 
 
+@pytest.mark.engines
+@pytest.mark.usefixtures("engines")
+def test_admission_read_floor_reads_every_object_of_the_related_kinds(tmp_path: Path) -> None:
+    """The floor query reaches each object of the kinds, namespaced or not, in every apiVersion, and no other."""
+    import subprocess
+
+    from hint2policy.compile.ir import Kind
+    from hint2policy.engines import toolchain
+
+    def obj(api: str, kind: str, name: str, namespace: str | None = None) -> dict:
+        return {
+            "apiVersion": api,
+            "kind": kind,
+            "metadata": {"name": name, **({"namespace": namespace} if namespace else {})},
+        }
+
+    data = admission.inventory_data(
+        [
+            obj("networking.istio.io/v1", "Sidecar", "", "a"),
+            obj("networking.istio.io/v1beta1", "Sidecar", "", "b"),
+            obj("networking.istio.io/v1", "Sidecar", "named", "a"),
+            obj("v1", "Namespace", ""),
+            obj("networking.istio.io/v1", "Gateway", "", "a"),  # a kind the hint does not relate
+            obj("example.com/v1", "Sidecar", "", "a"),  # another group's Sidecar
+        ]
+    )
+    (tmp_path / "data.json").write_text(json.dumps(data), encoding="utf-8")
+    kinds = (Kind("networking.istio.io", "Sidecar"), Kind("", "Namespace"))
+    query = admission.read_floor_query(kinds, data)
+    argv = [str(toolchain.require("opa")), "eval", "-d", str(tmp_path / "data.json"), "-f", "raw", query]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "3"  # the unnamed Sidecars in both versions and the unnamed Namespace
+
+
 # --- the peer of Kyverno's policy library -------------------------------------------------------
 
 
