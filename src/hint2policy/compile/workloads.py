@@ -27,3 +27,11 @@ def template_groups() -> list[tuple[tuple[str, ...], list[Kind]]]:
     for kind in WORKLOAD_KINDS:
         groups.setdefault(kind.template or (), []).append(kind)
     return list(groups.items())
+
+
+def workload_groups() -> list[tuple[str, list[Kind]]]:
+    """Workload kinds grouped by API group, in table order."""
+    groups: dict[str, list[Kind]] = {}
+    for kind in WORKLOAD_KINDS:
+        groups.setdefault(kind.group, []).append(kind)
+    return list(groups.items())

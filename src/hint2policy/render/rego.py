@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hint2policy.compile import ir
-from hint2policy.compile.workloads import template_groups
+from hint2policy.compile.workloads import workload_groups
 from hint2policy.render import escape
 from hint2policy.render.environment import macros, render
 
@@ -385,7 +385,7 @@ def render_library(policy: ir.Policy) -> str:
 
 def render_common() -> str:
     """Helpers every hint library imports (data.lib.hint2policy.common)."""
-    return render("rego/common.rego.j2", template_groups=template_groups())
+    return render("rego/common.rego.j2", workload_groups=workload_groups())
 
 
 CHECK_PACKAGE = "hint2policy_check"
