@@ -214,6 +214,31 @@ def test_admission_read_floor_reads_every_object_of_the_related_kinds(tmp_path: 
     assert done.stdout.strip() == "3"  # the unnamed Sidecars in both versions and the unnamed Namespace
 
 
+@pytest.mark.engines
+@pytest.mark.usefixtures("engines")
+def test_admission_gator_floor_reviews_what_the_hint_matches(tmp_path: Path) -> None:
+    """The floor's template loads in gator under the hint's match: an unnamed VirtualService is flagged,
+    an unnamed Gateway (not matched by the hint) is not."""
+    import subprocess
+
+    from hint2policy.engines import toolchain
+
+    hint = tmp_path / "virtual-service-regex-uri"
+    hint.mkdir()
+    constraint = harness.ROOT / "generated" / "gatekeeper" / hint.name / "constraint.yaml"
+    (hint / "constraint.yaml").write_bytes(constraint.read_bytes())
+    objects = [
+        {"apiVersion": "networking.istio.io/v1", "kind": kind, "metadata": {"name": "", "namespace": "a"}}
+        for kind in ("VirtualService", "Gateway")
+    ]
+    (hint / "objects.yaml").write_text("---\n".join(json.dumps(o) + "\n" for o in objects), encoding="utf-8")
+    floor = admission._gator_floor(hint)
+    argv = [str(toolchain.require("gator")), "test", "-o", "json", "-f", str(floor)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    flagged = [(r["constraint"]["kind"], r["violatingObject"]["kind"]) for r in json.loads(done.stdout)]
+    assert flagged == [(admission.FLOOR_KIND, "VirtualService")]
+
+
 # --- the peer of Kyverno's policy library -------------------------------------------------------
 
 
