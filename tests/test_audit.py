@@ -120,7 +120,7 @@ def test_conftest_and_gator_split_between_processes_find_what_one_process_finds(
 ) -> None:
     hints = load_catalog([HINTS], fixtures=False).hints
     manifests = load_manifests(APPS).objects
-    monkeypatch.setattr(audit_module.os, "cpu_count", lambda: processes)
+    monkeypatch.setattr(audit_module, "WORKERS", processes)
     assert len(audit_module.hint_groups(hints, manifests)) == processes
     run = audit(hints, manifests, engines=("conftest", "gator", "embedded"))
     assert not run.errors, run.errors

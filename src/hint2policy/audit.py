@@ -12,7 +12,6 @@ with the policies that match it.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ from pathlib import Path
 from hint2policy.catalog import Hint
 from hint2policy.compile import ir
 from hint2policy.engines import conftest, embedded, gator, kyverno
-from hint2policy.engines.parallel import balanced, gathered, run_engines
+from hint2policy.engines.parallel import WORKERS, balanced, gathered, run_engines
 from hint2policy.engines.table import RUNNERS, file_targets
 from hint2policy.engines.verdicts import EngineFindings, Finding
 from hint2policy.generate import build_policies, write_tree
@@ -86,7 +85,7 @@ def hint_groups(hints: Sequence[Hint], manifests: Sequence[Manifest], processes:
     objects = Counter(group_kind(m.obj) for m in manifests)
     by_id = {h.id: h for h in hints}
     cost = {h.id: 1 + sum(objects[key] for key in h.policy.read) for h in hints}
-    count = processes or min(os.cpu_count() or 1, MAX_PROCESSES)
+    count = processes or min(WORKERS, MAX_PROCESSES)
     return [[by_id[hint_id] for hint_id in group] for group in balanced(cost, count)]
 
 

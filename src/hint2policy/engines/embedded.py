@@ -29,6 +29,7 @@ from typing import Any
 
 from hint2policy.catalog import Hint
 from hint2policy.engines import regopy_worker
+from hint2policy.engines.parallel import WORKERS
 from hint2policy.engines.regopy_worker import Job, Module, Results
 from hint2policy.engines.runner import memory_cap, timeout_cap
 from hint2policy.engines.verdicts import CaseKey, EngineFindings, EngineReport, Finding
@@ -90,7 +91,7 @@ def evaluate(jobs: Sequence[Job], workers: int | None = None) -> dict[str, Resul
     """
     if not jobs:
         return {}
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    workers = max(1, min(workers or WORKERS, len(jobs)))
     chunks = [list(jobs[i::workers]) for i in range(workers)]
     context = multiprocessing.get_context("spawn")  # never fork: the caller may run threads
     timeout, cap = min(TIMEOUT, timeout_cap()), memory_cap()
