@@ -97,6 +97,63 @@ def test_documents_by_kind_in_rego_cpp() -> None:
     assert _names_by_kind(json.loads(str(output))["bindings"]["x"]) == EXPECTED_BY_KIND
 
 
+# host and values, the helpers a relation's scan calls for every value: each input and what it gives
+HOSTS = [
+    ["reviews.prod.svc.cluster.local", "reviews.prod.svc.cluster.local"],
+    ["reviews", "reviews.ns.svc.cluster.local"],
+    ["*", "*"],
+    ["*.example.com", "*.example.com"],
+    ["", ".ns.svc.cluster.local"],
+    [5, 5],
+    [None, None],
+    [["a"], ["a"]],
+]
+VALUES = [[[1, "a"], [1, "a"]], [None, []], ["x", ["x"]], [{}, [{}]], [0, [0]], [False, [False]], [[], []]]
+HELPERS = (
+    f'h := [[x, common.host(x, "ns")] | some [x, _] in {json.dumps(HOSTS)}]; '
+    f"v := [[x, common.values(x)] | some [x, _] in {json.dumps(VALUES)}]"
+)
+
+
+def _helpers_query() -> str:
+    return HELPERS.replace("common.", "data.lib.hint2policy.common.")
+
+
+def test_host_and_values_in_opa(engines, tmp_path: Path) -> None:
+    (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")
+    argv = [str(toolchain.require("opa")), "eval", "-d", str(tmp_path), "--format", "json", _helpers_query()]
+    found = json.loads(subprocess.run(argv, capture_output=True, text=True, check=True, timeout=120).stdout)
+    bindings = found["result"][0]["bindings"]
+    assert (bindings["h"], bindings["v"]) == (HOSTS, VALUES)
+
+
+def test_host_and_values_in_rego_cpp() -> None:
+    interpreter = regopy.Interpreter()
+    interpreter.add_module("common.rego", render_common())
+    output = interpreter.query(_helpers_query())
+    assert output.ok(), str(output)
+    bindings = json.loads(str(output))["bindings"]
+    assert (bindings["h"], bindings["v"]) == (HOSTS, VALUES)
+
+
+def test_one_document_is_grouped_by_its_kind_in_both_engines(engines, tmp_path: Path) -> None:
+    """One document (a conftest file without --combine) takes the short way; a kindless one is in no group."""
+    (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")
+    argv = [str(toolchain.require("opa")), "eval", "-d", str(tmp_path / "common.rego"), "-I", "--format", "json"]
+    for document, expected in (
+        ({"kind": "Service", "metadata": {"name": "one"}}, {"Service": ["one"]}),
+        ({"metadata": {"name": "kindless"}}, {}),
+    ):
+        out = subprocess.run([*argv, f"x := {BY_KIND}"], input=json.dumps(document), capture_output=True, text=True)
+        assert _names_by_kind(json.loads(out.stdout)["result"][0]["bindings"]["x"]) == expected
+        interpreter = regopy.Interpreter()
+        interpreter.add_module("common.rego", render_common())
+        interpreter.set_input_term(json.dumps(document))
+        output = interpreter.query(f"x := {BY_KIND}")
+        assert output.ok(), str(output)
+        assert _names_by_kind(json.loads(str(output))["bindings"]["x"]) == expected
+
+
 def test_conditions_on_the_related_object_alone_are_in_the_index() -> None:
     # headless-service-unique-port: "the other Service is headless" reads only the related Service,
     # so a port's group holds only headless Services; "not in ignoredNamespaces" reads a parameter

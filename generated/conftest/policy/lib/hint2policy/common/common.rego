@@ -247,29 +247,19 @@ run_starts(sorted) := array.concat(
 
 # values returns x as a list of values: a list as it is, a missing value as none.
 values(x) := x if is_array(x)
+else := [] if is_null(x)
+else := [x]
 
-values(x) := [] if is_null(x)
-
-values(x) := [x] if {
-	not is_array(x)
-	not is_null(x)
-}
-
-# host resolves a short host name (no dot) against namespace ns, as Istio does.
-host(h, _) := h if {
+# host resolves a short host name (no dot) against namespace ns, as Istio does. One definition with
+# else, as get: OPA evaluated all four definitions for every value a relation's scan resolves.
+host(h, ns) := h if {
 	is_string(h)
 	contains(h, ".")
-}
-
-host("*", _) := "*"
-
-host(h, ns) := concat("", [h, ".", ns, ".svc.cluster.local"]) if {
+} else := h if {
+	h == "*"
+} else := concat("", [h, ".", ns, ".svc.cluster.local"]) if {
 	is_string(h)
-	not contains(h, ".")
-	h != "*"
-}
-
-host(h, _) := h if not is_string(h)
+} else := h
 
 # covering returns the wildcard hosts that cover h, other than h: a.b.c -> *.b.c, *.c and *.
 covering(h) := {w |
