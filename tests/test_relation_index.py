@@ -136,6 +136,46 @@ def test_host_and_values_in_rego_cpp() -> None:
     assert (bindings["h"], bindings["v"]) == (HOSTS, VALUES)
 
 
+# a review's scan tests a related object's raw host field with host_candidate before resolving it: it
+# must hold wherever common.host(value, ns) gives a key, and should rule out the rest
+CANDIDATES = [
+    # raw field, keys, holds
+    [["reviews"], ["reviews.ns.svc.cluster.local"], True],
+    ["reviews", ["reviews.ns.svc.cluster.local"], True],  # a scalar is its own one value
+    [["ratings", "reviews.prod.svc.cluster.local"], ["reviews.prod.svc.cluster.local"], True],
+    [["*"], ["*"], True],
+    [[""], [".ns.svc.cluster.local"], True],
+    [[7], [7], True],
+    [["ünïcode"], ["ünïcode.ns.svc.cluster.local"], True],
+    [["details"], ["reviews.ns.svc.cluster.local"], False],
+    [["reviews.prod.svc.cluster.local"], ["reviews.ns.svc.cluster.local"], False],
+    [[7], ["7"], False],
+    [None, ["reviews.ns.svc.cluster.local"], False],
+    [[], ["reviews.ns.svc.cluster.local"], False],
+]
+
+
+def test_host_candidate_holds_wherever_a_host_resolves_to_a_key(engines, tmp_path: Path) -> None:
+    (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")
+    query = (
+        "x := [[raw, keys, r] | some [raw, keys, _] in "
+        + json.dumps(CANDIDATES)
+        + "; r := count({1 | data.lib.hint2policy.common.host_candidate(raw, keys)}) == 1]"
+    )
+    argv = [str(toolchain.require("opa")), "eval", "-d", str(tmp_path), "--format", "json", query]
+    found = json.loads(subprocess.run(argv, capture_output=True, text=True, check=True, timeout=120).stdout)
+    assert found["result"][0]["bindings"]["x"] == CANDIDATES
+    # the rows that hold are those whose raw values resolve to a key: the superset is what matters
+    holds = [c for c in CANDIDATES if c[2]]
+    common = "data.lib.hint2policy.common"
+    resolved = f'{{k | some v in {common}.values(raw); k := {common}.host(v, "ns")}}'
+    check = (
+        f"y := [ok | some [raw, keys, _] in {json.dumps(holds)}; ok := {resolved} & {{k | some k in keys}} != set()]"
+    )
+    out = subprocess.run([*argv[:-1], check], capture_output=True, text=True, check=True, timeout=120)
+    assert json.loads(out.stdout)["result"][0]["bindings"]["y"] == [True] * len(holds)
+
+
 def test_one_document_is_grouped_by_its_kind_in_both_engines(engines, tmp_path: Path) -> None:
     """One document (a conftest file without --combine) takes the short way; a kindless one is in no group."""
     (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")

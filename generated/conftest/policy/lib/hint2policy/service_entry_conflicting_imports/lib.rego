@@ -126,6 +126,7 @@ _related_1_of(keys) := union({object.get(_related_1, [k], set()) | some k in key
 
 _related_1_of(keys) := {v_entry |
 	some v_entry in _objects_1
+	common.host_candidate(v_entry.spec.hosts, keys)
 	some value in common.values(common.get(v_entry, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_entry))
 	key in keys
@@ -181,6 +182,7 @@ _related_2_of(keys) := union({object.get(_related_2, [k], set()) | some k in key
 
 _related_2_of(keys) := {v_route |
 	some v_route in _objects_2
+	common.host_candidate(v_route.spec.hosts, keys)
 	_check_15(v_route)
 	some value in common.values(common.get(v_route, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_route))

@@ -46,6 +46,7 @@ _related_1_of(keys) := union({object.get(_related_1, [k], set()) | some k in key
 
 _related_1_of(keys) := {v_other |
 	some v_other in _objects_1
+	common.host_candidate(v_other.spec.hosts, keys)
 	some value in common.values(common.get(v_other, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_other))
 	key in keys

@@ -455,6 +455,7 @@ _related_1_of(keys) := union({object.get(_related_1, [k], set()) | some k in key
 
 _related_1_of(keys) := {v_dr |
 	some v_dr in _objects_1
+	common.host_candidate(v_dr.spec.host, keys)
 	some value in common.values(common.get(v_dr, ["spec", "host"]))
 	key := common.host(value, common.namespace(v_dr))
 	key in keys
