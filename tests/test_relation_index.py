@@ -176,6 +176,34 @@ def test_host_candidate_holds_wherever_a_host_resolves_to_a_key(engines, tmp_pat
     assert json.loads(out.stdout)["result"][0]["bindings"]["y"] == [True] * len(holds)
 
 
+def _virtual_service(api: str, name: str, host: str, namespace: str | None = None) -> dict:
+    metadata = {"name": name, **({"namespace": namespace} if namespace else {})}
+    return {"apiVersion": api, "kind": "VirtualService", "metadata": metadata, "spec": {"hosts": [host]}}
+
+
+def test_a_review_scans_every_namespace_and_the_cluster_scope_of_the_inventory(engines, tmp_path: Path) -> None:
+    """A review's scan reads data.inventory by reference: the objects objects_of lists, in any namespace,
+    apiVersion of the group, or the cluster scope, and no other group's kind of the same name."""
+    from benchmarks.admission import inventory_data
+
+    objects = [
+        _virtual_service("networking.istio.io/v1", "short", "reviews", "a"),
+        _virtual_service("networking.istio.io/v1beta1", "older", "reviews.a.svc.cluster.local", "b"),
+        _virtual_service("networking.istio.io/v1", "clusterwide", "reviews.a.svc.cluster.local"),
+        _virtual_service("networking.istio.io/v1", "other-host", "ratings", "a"),
+        _virtual_service("example.com/v1", "other-group", "reviews.a.svc.cluster.local", "a"),
+    ]
+    (tmp_path / "inventory.json").write_text(json.dumps(inventory_data(objects)), encoding="utf-8")
+    policy = ROOT / "generated" / "conftest" / "policy" / "lib"
+    scan = 'data.lib.hint2policy.virtual_service_unique_host._related_1_of(["reviews.a.svc.cluster.local"])'
+    argv = [str(toolchain.require("opa")), "eval", "-d", str(policy), "-d", str(tmp_path / "inventory.json")]
+    out = subprocess.run([*argv, "-f", "json", f"x := {{o.metadata.name | some o in {scan}}}"], **_RUN)
+    assert sorted(json.loads(out.stdout)["result"][0]["bindings"]["x"]) == ["clusterwide", "older", "short"]
+
+
+_RUN = {"capture_output": True, "text": True, "check": True, "timeout": 120}
+
+
 def test_one_document_is_grouped_by_its_kind_in_both_engines(engines, tmp_path: Path) -> None:
     """One document (a conftest file without --combine) takes the short way; a kindless one is in no group."""
     (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")

@@ -125,12 +125,31 @@ _related_1 := common.group(
 _related_1_of(keys) := union({object.get(_related_1, [k], set()) | some k in keys}) if common.combined
 
 _related_1_of(keys) := {v_entry |
-	some v_entry in _objects_1
+	k := {"group": "networking.istio.io", "kind": "ServiceEntry"}
+	some ns, version
+
+	# regal ignore:external-reference
+	objects := data.inventory.namespace[ns][version][k.kind]
+	common.group_of(version) == k.group
+	some v_entry in objects
+	common.host_candidate(v_entry.spec.hosts, keys)
+	some value in common.values(common.get(v_entry, ["spec", "hosts"]))
+	key := common.host(value, common.namespace(v_entry))
+	key in keys
+} | {v_entry |
+	k := {"group": "networking.istio.io", "kind": "ServiceEntry"}
+	some version
+
+	# regal ignore:external-reference
+	objects := data.inventory.cluster[version][k.kind]
+	common.group_of(version) == k.group
+	some v_entry in objects
 	common.host_candidate(v_entry.spec.hosts, keys)
 	some value in common.values(common.get(v_entry, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_entry))
 	key in keys
 } if {
+	# regal ignore:external-reference
 	not common.combined
 }
 
@@ -181,13 +200,33 @@ _related_2 := common.group(
 _related_2_of(keys) := union({object.get(_related_2, [k], set()) | some k in keys}) if common.combined
 
 _related_2_of(keys) := {v_route |
-	some v_route in _objects_2
+	k := {"group": "networking.istio.io", "kind": "VirtualService"}
+	some ns, version
+
+	# regal ignore:external-reference
+	objects := data.inventory.namespace[ns][version][k.kind]
+	common.group_of(version) == k.group
+	some v_route in objects
+	common.host_candidate(v_route.spec.hosts, keys)
+	_check_15(v_route)
+	some value in common.values(common.get(v_route, ["spec", "hosts"]))
+	key := common.host(value, common.namespace(v_route))
+	key in keys
+} | {v_route |
+	k := {"group": "networking.istio.io", "kind": "VirtualService"}
+	some version
+
+	# regal ignore:external-reference
+	objects := data.inventory.cluster[version][k.kind]
+	common.group_of(version) == k.group
+	some v_route in objects
 	common.host_candidate(v_route.spec.hosts, keys)
 	_check_15(v_route)
 	some value in common.values(common.get(v_route, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_route))
 	key in keys
 } if {
+	# regal ignore:external-reference
 	not common.combined
 }
 

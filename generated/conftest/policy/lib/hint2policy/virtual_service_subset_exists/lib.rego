@@ -454,11 +454,30 @@ _related_1 := common.group(
 _related_1_of(keys) := union({object.get(_related_1, [k], set()) | some k in keys}) if common.combined
 
 _related_1_of(keys) := {v_dr |
-	some v_dr in _objects_1
+	k := {"group": "networking.istio.io", "kind": "DestinationRule"}
+	some ns, version
+
+	# regal ignore:external-reference
+	objects := data.inventory.namespace[ns][version][k.kind]
+	common.group_of(version) == k.group
+	some v_dr in objects
+	common.host_candidate(v_dr.spec.host, keys)
+	some value in common.values(common.get(v_dr, ["spec", "host"]))
+	key := common.host(value, common.namespace(v_dr))
+	key in keys
+} | {v_dr |
+	k := {"group": "networking.istio.io", "kind": "DestinationRule"}
+	some version
+
+	# regal ignore:external-reference
+	objects := data.inventory.cluster[version][k.kind]
+	common.group_of(version) == k.group
+	some v_dr in objects
 	common.host_candidate(v_dr.spec.host, keys)
 	some value in common.values(common.get(v_dr, ["spec", "host"]))
 	key := common.host(value, common.namespace(v_dr))
 	key in keys
 } if {
+	# regal ignore:external-reference
 	not common.combined
 }
