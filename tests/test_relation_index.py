@@ -11,6 +11,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 import regopy
 
 from hint2policy.engines import toolchain
@@ -79,22 +80,32 @@ def _names_by_kind(found: dict) -> dict[str, list[str]]:
     return {kind: [d["contents"]["metadata"]["name"] for d in docs] for kind, docs in found.items()}
 
 
-def test_documents_by_kind_in_opa(engines, tmp_path: Path) -> None:
+# one document (a conftest file without --combine) is grouped without the sort; a kindless one is in no group
+BY_KIND_CASES = [
+    pytest.param(DOCUMENTS, EXPECTED_BY_KIND, id="combined"),
+    pytest.param({"kind": "Service", "metadata": {"name": "one"}}, {"Service": ["one"]}, id="one-document"),
+    pytest.param({"metadata": {"name": "kindless"}}, {}, id="one-kindless-document"),
+]
+
+
+@pytest.mark.parametrize(("given", "expected"), BY_KIND_CASES)
+def test_documents_by_kind_in_opa(engines, tmp_path: Path, given: object, expected: dict) -> None:
     (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")
     argv = [str(toolchain.require("opa")), "eval", "-d", str(tmp_path / "common.rego"), "-I", "--format", "json"]
     out = subprocess.run(
-        [*argv, f"x := {BY_KIND}"], input=json.dumps(DOCUMENTS), capture_output=True, text=True, check=True
+        [*argv, f"x := {BY_KIND}"], input=json.dumps(given), capture_output=True, text=True, check=True
     )
-    assert _names_by_kind(json.loads(out.stdout)["result"][0]["bindings"]["x"]) == EXPECTED_BY_KIND
+    assert _names_by_kind(json.loads(out.stdout)["result"][0]["bindings"]["x"]) == expected
 
 
-def test_documents_by_kind_in_rego_cpp() -> None:
+@pytest.mark.parametrize(("given", "expected"), BY_KIND_CASES)
+def test_documents_by_kind_in_rego_cpp(given: object, expected: dict) -> None:
     interpreter = regopy.Interpreter()
     interpreter.add_module("common.rego", render_common())
-    interpreter.set_input_term(json.dumps(DOCUMENTS))
+    interpreter.set_input_term(json.dumps(given))
     output = interpreter.query(f"x := {BY_KIND}")
     assert output.ok(), str(output)
-    assert _names_by_kind(json.loads(str(output))["bindings"]["x"]) == EXPECTED_BY_KIND
+    assert _names_by_kind(json.loads(str(output))["bindings"]["x"]) == expected
 
 
 # host and values, the helpers a relation's scan calls for every value: each input and what it gives
@@ -202,24 +213,6 @@ def test_a_review_scans_every_namespace_and_the_cluster_scope_of_the_inventory(e
 
 
 _RUN = {"capture_output": True, "text": True, "check": True, "timeout": 120}
-
-
-def test_one_document_is_grouped_by_its_kind_in_both_engines(engines, tmp_path: Path) -> None:
-    """One document (a conftest file without --combine) takes the short way; a kindless one is in no group."""
-    (tmp_path / "common.rego").write_text(render_common(), encoding="utf-8")
-    argv = [str(toolchain.require("opa")), "eval", "-d", str(tmp_path / "common.rego"), "-I", "--format", "json"]
-    for document, expected in (
-        ({"kind": "Service", "metadata": {"name": "one"}}, {"Service": ["one"]}),
-        ({"metadata": {"name": "kindless"}}, {}),
-    ):
-        out = subprocess.run([*argv, f"x := {BY_KIND}"], input=json.dumps(document), capture_output=True, text=True)
-        assert _names_by_kind(json.loads(out.stdout)["result"][0]["bindings"]["x"]) == expected
-        interpreter = regopy.Interpreter()
-        interpreter.add_module("common.rego", render_common())
-        interpreter.set_input_term(json.dumps(document))
-        output = interpreter.query(f"x := {BY_KIND}")
-        assert output.ok(), str(output)
-        assert _names_by_kind(json.loads(str(output))["bindings"]["x"]) == expected
 
 
 def test_conditions_on_the_related_object_alone_are_in_the_index() -> None:
