@@ -331,11 +331,14 @@ class RegoRenderer:
         Resolving (common.host per value, the relation's own conditions) cost 50-100 ms per review of
         10,000 objects; a resolved host starts with its raw value, so the raw field, read by reference,
         rules out almost every object. Only plain paths: a reference reads what common.get reads there.
+        covers looks up the wildcards covering the subject's host (common.covering) the same way. Not
+        overlaps: its second scan, of the wildcards covering each related host, reads every object whole
+        anyway, and reading them by reference as well made service-entry-host-overlap 20% slower.
         """
         join = node.join
         # keys only: a reference and common.get read a list's item by number differently
         plain = join is not None and all(isinstance(s, str) and not s.isdigit() for s in join.values.segments)
-        if by != "exact" or not plain or not join.hosts or join.match != "equals" or node.scope == "namespace":
+        if by != "exact" or not plain or not join.hosts or join.match == "overlaps" or node.scope == "namespace":
             return []
         if any(s in REGO_KEYWORDS for s in join.values.segments):
             return []  # opa fmt's spelling of such a step is not worth guessing

@@ -155,11 +155,31 @@ _related_1 := common.group(
 _related_1_of(keys) := union({object.get(_related_1, [k], set()) | some k in keys}) if common.combined
 
 _related_1_of(keys) := {v_wide |
-	some v_wide in _objects_1
+	k := {"group": "networking.istio.io", "kind": "VirtualService"}
+	some ns, version
+
+	# regal ignore:external-reference
+	objects := data.inventory.namespace[ns][version][k.kind]
+	common.group_of(version) == k.group
+	some v_wide in objects
+	common.host_candidate(v_wide.spec.hosts, keys)
+	some value in common.values(common.get(v_wide, ["spec", "hosts"]))
+	key := common.host(value, common.namespace(v_wide))
+	key in keys
+} | {v_wide |
+	k := {"group": "networking.istio.io", "kind": "VirtualService"}
+	some version
+
+	# regal ignore:external-reference
+	objects := data.inventory.cluster[version][k.kind]
+	common.group_of(version) == k.group
+	some v_wide in objects
+	common.host_candidate(v_wide.spec.hosts, keys)
 	some value in common.values(common.get(v_wide, ["spec", "hosts"]))
 	key := common.host(value, common.namespace(v_wide))
 	key in keys
 } if {
+	# regal ignore:external-reference
 	not common.combined
 }
 
