@@ -6,7 +6,12 @@ and the expansion of Pod fixtures into every workload kind.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 from hint2policy.compile.ir import Kind
+
+K = TypeVar("K", bound=Hashable)
 
 POD = Kind("", "Pod", ())
 WORKLOAD_KINDS: tuple[Kind, ...] = (
@@ -23,15 +28,16 @@ API_VERSIONS = {"": "v1", "apps": "apps/v1", "batch": "batch/v1"}
 
 def template_groups() -> list[tuple[tuple[str, ...], list[Kind]]]:
     """Workload kinds grouped by the path of their pod template, in table order."""
-    groups: dict[tuple[str, ...], list[Kind]] = {}
-    for kind in WORKLOAD_KINDS:
-        groups.setdefault(kind.template or (), []).append(kind)
-    return list(groups.items())
+    return _grouped(lambda kind: kind.template or ())
 
 
 def workload_groups() -> list[tuple[str, list[Kind]]]:
     """Workload kinds grouped by API group, in table order."""
-    groups: dict[str, list[Kind]] = {}
+    return _grouped(lambda kind: kind.group)
+
+
+def _grouped(key: Callable[[Kind], K]) -> list[tuple[K, list[Kind]]]:
+    groups: dict[K, list[Kind]] = {}
     for kind in WORKLOAD_KINDS:
-        groups.setdefault(kind.group, []).append(kind)
+        groups.setdefault(key(kind), []).append(kind)
     return list(groups.items())

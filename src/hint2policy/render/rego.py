@@ -219,8 +219,11 @@ class RegoRenderer:
         return [*pre, f"key := {key}", f"some {var} in {source}"]
 
     @staticmethod
-    def kinds(node: ir.Related) -> str:
-        return escape.rego_value([{"group": k.group, "kind": k.kind} for k in node.kinds])
+    def kind_values(node: ir.Related) -> list[dict[str, str]]:
+        return [{"group": k.group, "kind": k.kind} for k in node.kinds]
+
+    def kinds(self, node: ir.Related) -> str:
+        return escape.rego_value(self.kind_values(node))
 
     def objects(self, node: ir.Related) -> str:
         """The rule that lists the objects of the relation's kinds, once per query; indexes hold positions in it."""
@@ -264,11 +267,7 @@ class RegoRenderer:
                 var=var,
                 scanned=scanned,
                 everywhere=everywhere,
-                each_kind=(
-                    f"k := {escape.rego_value({'group': node.kinds[0].group, 'kind': node.kinds[0].kind})}"
-                    if len(node.kinds) == 1
-                    else f"some k in {self.kinds(node)}"
-                ),
+                kind_values=self.kind_values(node),
             ).rstrip("\n"),
         )
 
