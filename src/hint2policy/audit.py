@@ -59,7 +59,8 @@ def audit(hints: Sequence[Hint], manifests: Sequence[Manifest], engines: Sequenc
         if {"gator", "kyverno"} & set(engines):
             single = [h for h in hints if not h.policy.cross_resource]
             batches = _write_inputs(single, manifests, inputs, as_yaml="kyverno" in engines)
-        groups = hint_groups(hints, manifests)
+        # the processes conftest and gator share the hints between (a count of every manifest's kind)
+        groups = hint_groups(hints, manifests) if {"conftest", "gator"} & set(engines) else []
         jobs = {
             "conftest": lambda: conftest.findings(root, listed, [[h.policy.snake_id for h in g] for g in groups]),
             "gator": lambda: gator.findings(root, [[h.id for h in g] for g in groups], inputs),
