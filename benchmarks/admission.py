@@ -30,6 +30,7 @@ import json
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,19 +117,25 @@ def opa_cost(opa: Path, policy: Path, hint: Any, work: Path, mesh: list[dict], t
 
 def _bench(cost: Cost, argv: list[str], timeout: float) -> None:
     """cost's percentiles from `opa bench -f json` argv, or why there are none."""
+
+    def read(stdout: str) -> tuple[float, float, int]:
+        extra = json.loads(stdout)["Extra"]
+        prefix = "histogram_timer_rego_query_eval_ns_"
+        return extra[prefix + "median"] / 1e6, extra[prefix + "99%"] / 1e6, int(extra[prefix + "count"])
+
+    _measure(cost, argv, timeout, read)
+
+
+def _measure(cost: Cost, argv: list[str], timeout: float, read: Callable[[str], tuple[float, float, int]]) -> None:
+    """Run a benchmark CLI and set cost's p50, p99 and reviews from read(stdout), or why there are none."""
     run = harness.run_measured(argv, timeout=timeout)
     if run.timed_out:
         cost.error = f">{timeout:g} s"
         return
     try:
-        extra = json.loads(run.stdout)["Extra"]
-    except (json.JSONDecodeError, KeyError, TypeError):
+        cost.p50_ms, cost.p99_ms, cost.reviews = read(run.stdout)
+    except (ValueError, KeyError, IndexError, TypeError):  # json.JSONDecodeError is a ValueError
         cost.error = f"exit {run.returncode}: {(run.stderr or run.stdout).strip()[-200:]}"
-        return
-    prefix = "histogram_timer_rego_query_eval_ns_"
-    cost.p50_ms = extra[prefix + "median"] / 1e6
-    cost.p99_ms = extra[prefix + "99%"] / 1e6
-    cost.reviews = int(extra[prefix + "count"])
 
 
 def read_floor_query(kinds: Any, data: dict) -> str:
@@ -173,18 +180,14 @@ def gator_cost(
 
 
 def _gator_bench(cost: Cost, argv: list[str], timeout: float) -> None:
-    run = harness.run_measured(argv, timeout=timeout)
-    if run.timed_out:
-        cost.error = f">{timeout:g} s"
-        return
-    try:
-        result = json.loads(run.stdout[run.stdout.index("[") :])[0]
-    except (ValueError, KeyError, IndexError, TypeError):
-        cost.error = f"exit {run.returncode}: {(run.stderr or run.stdout).strip()[-200:]}"
-        return
-    cost.p50_ms = duration_ms(result["latencies"]["p50"])
-    cost.p99_ms = duration_ms(result["latencies"]["p99"])
-    cost.reviews = int(result.get("totalReviews", 0))
+    """cost's percentiles from `gator bench -o json` argv, or why there are none."""
+
+    def read(stdout: str) -> tuple[float, float, int]:
+        result = json.loads(stdout[stdout.index("[") :])[0]
+        latencies = result["latencies"]
+        return duration_ms(latencies["p50"]), duration_ms(latencies["p99"]), int(result.get("totalReviews", 0))
+
+    _measure(cost, argv, timeout, read)
 
 
 FLOOR_KIND = "H2pReadFloor"
