@@ -68,9 +68,7 @@ class _Plan:
         report = conftest.judge(self.root, files, packages) if files else EngineReport("conftest")
         scenarios = {k: self.scenario(h, c) for k, (h, c) in self.cases.items() if h.policy.cross_resource}
         if scenarios and not report.error:
-            more = conftest.judge_scenarios(self.root, scenarios, packages)
-            report.verdicts.update(more.verdicts)
-            report.details.update(more.details)
+            report.add(conftest.judge_scenarios(self.root, scenarios, packages))
         return report
 
     def scenario(self, hint: Hint, case: Case) -> conftest.Scenario:
