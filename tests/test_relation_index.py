@@ -221,7 +221,7 @@ def test_conditions_on_the_related_object_alone_are_in_the_index() -> None:
     # and stays in the relation's body
     rego = (ROOT / "generated/conftest/policy/lib/hint2policy/headless_service_unique_port/lib.rego").read_text()
     index = rego[rego.index("_related_1 := common.group(") :]
-    headless = next(line.split(" if ")[0] for line in rego.splitlines() if '["spec", "clusterIP"]) == "None"' in line)
+    headless = next(line.split(" if ")[0] for line in rego.splitlines() if 'v_other.spec.clusterIP == "None"' in line)
     assert headless in index
     ignored = next(line.split(" if ")[0] for line in rego.splitlines() if "not common.get(v_other" in line)
     assert ignored not in index

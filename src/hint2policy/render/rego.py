@@ -18,6 +18,37 @@ from hint2policy.render.environment import macros, render
 _COMPARE = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _STRING_BUILTIN = {"startsWith": "startswith", "endsWith": "endswith", "contains": "contains"}
 _LENGTH = {"lengthEq": "==", "lengthGt": ">", "lengthGte": ">=", "lengthLt": "<", "lengthLte": "<="}
+# the predicates that test no type, on common.get's value (null where a field is missing) ...
+_SIMPLE = {
+    "exists": "{x} != null",
+    "absent": "{x} == null",
+    "equals": "{x} == {v}",
+    "notEquals": "{x} != {v}",
+    "oneOf": "{x} in {v}",
+    "noneOf": "not {x} in {v}",
+}
+# ... and on a reference (undefined where a field is missing), a negated test written with not. Not
+# noneOf: OPA reads `not x.f in [...]` with x.f missing as undefined, not true (rego-cpp as true)
+_SIMPLE_REFERENCE = {
+    "exists": "{x} != null",
+    "equals": "{x} == {v}",
+    "notEquals": "not {x} == {v}",
+    "oneOf": "{x} in {v}",
+}
+
+
+def _null_free(op: str, operand: ir.Operand | None) -> bool:
+    """Whether op gives a missing field (undefined by reference) the verdict it gives null (common.get).
+
+    It does unless null may match the operand: absent, an operand read from a parameter or a path (null
+    == null holds there), or a literal that is null or lists it.
+    """
+    if op == "exists":
+        return True
+    if not isinstance(operand, ir.Lit):
+        return False
+    values = operand.value if op == "oneOf" else [operand.value]
+    return None not in values
 
 
 def var_name(var: str) -> str:
@@ -68,6 +99,21 @@ class RegoRenderer:
         steps = [var_name(s.var) if isinstance(s, ir.VarKey) else escape.rego_str(s) for s in ref.segments]
         return f"common.get({base}, [{', '.join(steps)}])"
 
+    def reference(self, ref: ir.Ref) -> str | None:
+        """ref as a plain Rego reference (subject.spec.ports), or None where one would not read what
+        common.get reads: a step that is not a plain key (a list's item by number, [$var]) or is a Rego
+        keyword (opa fmt's spelling of such a step is not worth guessing). A reference is undefined where
+        common.get gives null; it reads as the hint is written and costs less than a function call."""
+        segments = ref.segments
+        if not all(isinstance(s, str) and not s.isdigit() and s not in REGO_KEYWORDS for s in segments):
+            return None
+        base = var_name(ref.var) if ref.var else "subject"
+        return base + "".join(f".{s}" if IDENTIFIER.fullmatch(s) else f"[{escape.rego_str(s)}]" for s in segments)
+
+    def read(self, ref: ir.Ref) -> str:
+        """ref where the reader fails on null as on a missing field (it tests the value's type)."""
+        return self.reference(ref) or self.ref(ref)
+
     def operand(self, operand: ir.Operand | None) -> tuple[list[str], str]:
         """Expressions that bind the operand's parts (for a format), and the operand itself."""
         if isinstance(operand, ir.ParamRef):
@@ -92,7 +138,7 @@ class RegoRenderer:
             else:
                 count += 1
                 name = f"part_{count}"
-                binds.append(f"{name} := {self.ref(part)}")
+                binds.append(f"{name} := {self.read(part)}")
             binds.append(f"is_string({name})")
             pieces.append(name)
         return binds, f'concat("", [{", ".join(pieces)}])'
@@ -117,19 +163,14 @@ class RegoRenderer:
         return self.macros.function(name, args, self.predicate_exprs(node))
 
     def predicate_exprs(self, node: ir.Predicate) -> list[str]:
-        value, operand, op = self.ref(node.ref), node.operand, node.op
-        simple = {
-            "exists": f"{value} != null",
-            "absent": f"{value} == null",
-            "equals": f"{value} == {{v}}",
-            "notEquals": f"{value} != {{v}}",
-            "oneOf": f"{value} in {{v}}",
-            "noneOf": f"not {value} in {{v}}",
-        }
+        operand, op = node.operand, node.op
         pre, v = self.operand(operand) if operand is not None else ([], "")
-        if op in simple:
-            return [*pre, simple[op].replace("{v}", v)]
+        if op in _SIMPLE:
+            fast = self.reference(node.ref) if op in _SIMPLE_REFERENCE and _null_free(op, operand) else None
+            template = _SIMPLE_REFERENCE[op] if fast else _SIMPLE[op]
+            return [*pre, template.format(x=fast or self.ref(node.ref), v=v)]
         # a bare iteration variable is used as it is; a path is read once into `value`
+        value = self.read(node.ref)
         bind, x = ([], value) if not node.ref.segments and node.ref.var else ([f"value := {value}"], "value")
         bind = pre + bind
         if op == "matches":
@@ -329,22 +370,16 @@ class RegoRenderer:
 
         Resolving (common.host per value, the relation's own conditions) cost 50-100 ms per review of
         10,000 objects; a resolved host starts with its raw value, so the raw field, read by reference,
-        rules out almost every object. Only plain paths: a reference reads what common.get reads there.
+        rules out almost every object. Only plain paths (see reference).
         covers looks up the wildcards covering the subject's host (common.covering) the same way. Not
         overlaps: its second scan, of the wildcards covering each related host, reads every object whole
         anyway, and reading them by reference as well made service-entry-host-overlap 20% slower.
         """
         join = node.join
-        # keys only: a reference and common.get read a list's item by number differently
-        plain = join is not None and all(isinstance(s, str) and not s.isdigit() for s in join.values.segments)
-        if by != "exact" or not plain or not join.hosts or join.match == "overlaps" or node.scope == "namespace":
+        if by != "exact" or join is None or not join.hosts or join.match == "overlaps" or node.scope == "namespace":
             return []
-        if any(s in REGO_KEYWORDS for s in join.values.segments):
-            return []  # opa fmt's spelling of such a step is not worth guessing
-        field = var_name(node.var) + "".join(
-            f".{s}" if IDENTIFIER.fullmatch(s) else f"[{escape.rego_str(s)}]" for s in join.values.segments
-        )
-        return [f"common.host_candidate({field}, keys)"]
+        field = self.reference(ir.Ref(node.var, join.values.segments))
+        return [f"common.host_candidate({field}, keys)"] if field else []
 
     def define_index(self, rule: str, definition: tuple[str, ...], text: Callable[[str], str]) -> str:
         """rule's text, unless an index of the same definition exists: then that one's name."""

@@ -32,16 +32,16 @@ _check_1(subject, params, v_container) if {
 
 _check_2(params, v_container) if common.get(v_container, ["name"]) in params.istioContainers
 
-_check_3(subject) if common.get(subject, ["metadata", "labels", "istio"]) != null
+_check_3(subject) if subject.metadata.labels.istio != null
 
-_check_4(subject) if common.get(subject, ["metadata", "labels", "release"]) == "istio"
+_check_4(subject) if subject.metadata.labels.release == "istio"
 
 _check_5(subject, v_container) if {
 	_check_6(v_container)
 	_check_7(subject, v_container)
 }
 
-_check_6(v_container) if common.get(v_container, ["securityContext", "runAsUser"]) != 1337
+_check_6(v_container) if not v_container.securityContext.runAsUser == 1337
 
 _check_7(subject, v_container) if {
 	_check_8(v_container)
@@ -49,6 +49,6 @@ _check_7(subject, v_container) if {
 	_check_9(subject)
 }
 
-_check_8(v_container) if common.get(v_container, ["securityContext", "runAsUser"]) != null
+_check_8(v_container) if v_container.securityContext.runAsUser != null
 
-_check_9(subject) if common.get(subject, ["spec", "securityContext", "runAsUser"]) != 1337
+_check_9(subject) if not subject.spec.securityContext.runAsUser == 1337

@@ -21,7 +21,7 @@ _check_1(subject, v_rule) if {
 	_check_3(v_rule)
 }
 
-_check_2(subject) if common.get(subject, ["spec", "action"]) != "DENY"
+_check_2(subject) if not subject.spec.action == "DENY"
 
 _check_3(v_rule) if {
 	_check_4(v_rule)
@@ -47,7 +47,7 @@ _check_5(v_src) if {
 _check_6(v_src) if not _check_7(v_src)
 
 _check_7(v_src) if {
-	value := common.get(v_src, ["source", "principals"])
+	value := v_src.source.principals
 	common.has_size(value)
 	count(value) > 0
 }
@@ -55,7 +55,7 @@ _check_7(v_src) if {
 _check_8(v_src) if not _check_9(v_src)
 
 _check_9(v_src) if {
-	value := common.get(v_src, ["source", "requestPrincipals"])
+	value := v_src.source.requestPrincipals
 	common.has_size(value)
 	count(value) > 0
 }
@@ -63,7 +63,7 @@ _check_9(v_src) if {
 _check_10(v_src) if not _check_11(v_src)
 
 _check_11(v_src) if {
-	value := common.get(v_src, ["source", "namespaces"])
+	value := v_src.source.namespaces
 	common.has_size(value)
 	count(value) > 0
 }
@@ -71,7 +71,7 @@ _check_11(v_src) if {
 _check_12(v_src) if not _check_13(v_src)
 
 _check_13(v_src) if {
-	value := common.get(v_src, ["source", "serviceAccounts"])
+	value := v_src.source.serviceAccounts
 	common.has_size(value)
 	count(value) > 0
 }
@@ -79,7 +79,7 @@ _check_13(v_src) if {
 _check_14(v_src) if not _check_15(v_src)
 
 _check_15(v_src) if {
-	value := common.get(v_src, ["source", "ipBlocks"])
+	value := v_src.source.ipBlocks
 	common.has_size(value)
 	count(value) > 0
 }
@@ -87,7 +87,7 @@ _check_15(v_src) if {
 _check_16(v_src) if not _check_17(v_src)
 
 _check_17(v_src) if {
-	value := common.get(v_src, ["source", "remoteIpBlocks"])
+	value := v_src.source.remoteIpBlocks
 	common.has_size(value)
 	count(value) > 0
 }
@@ -108,7 +108,7 @@ _check_19(v_dst) if {
 _check_20(v_dst) if not _check_21(v_dst)
 
 _check_21(v_dst) if {
-	value := common.get(v_dst, ["operation", "hosts"])
+	value := v_dst.operation.hosts
 	common.has_size(value)
 	count(value) > 0
 }
@@ -116,7 +116,7 @@ _check_21(v_dst) if {
 _check_22(v_dst) if not _check_23(v_dst)
 
 _check_23(v_dst) if {
-	value := common.get(v_dst, ["operation", "ports"])
+	value := v_dst.operation.ports
 	common.has_size(value)
 	count(value) > 0
 }
@@ -124,7 +124,7 @@ _check_23(v_dst) if {
 _check_24(v_dst) if not _check_25(v_dst)
 
 _check_25(v_dst) if {
-	value := common.get(v_dst, ["operation", "methods"])
+	value := v_dst.operation.methods
 	common.has_size(value)
 	count(value) > 0
 }
@@ -132,7 +132,7 @@ _check_25(v_dst) if {
 _check_26(v_dst) if not _check_27(v_dst)
 
 _check_27(v_dst) if {
-	value := common.get(v_dst, ["operation", "paths"])
+	value := v_dst.operation.paths
 	common.has_size(value)
 	count(value) > 0
 }
@@ -146,7 +146,7 @@ _check_28(v_rule) if {
 _check_29(v_condition) if not _check_30(v_condition)
 
 _check_30(v_condition) if {
-	value := common.get(v_condition, ["values"])
+	value := v_condition.values
 	common.has_size(value)
 	count(value) > 0
 }

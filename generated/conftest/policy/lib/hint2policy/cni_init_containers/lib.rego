@@ -44,7 +44,7 @@ _check_1(subject, params, v_init) if {
 
 _check_2(params, v_init) if common.get(v_init, ["name"]) in params.exemptInitContainers
 
-_check_3(v_init) if common.get(v_init, ["securityContext", "runAsUser"]) == 1337
+_check_3(v_init) if v_init.securityContext.runAsUser == 1337
 
 _check_4(subject, v_init) if {
 	_check_5(v_init)
@@ -53,21 +53,21 @@ _check_4(subject, v_init) if {
 
 _check_5(v_init) if common.get(v_init, ["securityContext", "runAsUser"]) == null
 
-_check_6(subject) if common.get(subject, ["spec", "securityContext", "runAsUser"]) == 1337
+_check_6(subject) if subject.spec.securityContext.runAsUser == 1337
 
 _check_7(subject) if {
-	value := common.get(subject, ["metadata", "annotations", "traffic.sidecar.istio.io/excludeOutboundIPRanges"])
+	value := subject.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundIPRanges"]
 	is_string(value)
 	common.regex_match(`\S`, value)
 }
 
 _check_8(subject) if {
-	value := common.get(subject, ["metadata", "annotations", "traffic.sidecar.istio.io/excludeOutboundPorts"])
+	value := subject.metadata.annotations["traffic.sidecar.istio.io/excludeOutboundPorts"]
 	is_string(value)
 	common.regex_match(`\S`, value)
 }
 
-_check_9(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/nativeSidecar"]) == "true"
+_check_9(subject) if subject.metadata.annotations["sidecar.istio.io/nativeSidecar"] == "true"
 
 _check_10(subject) if {
 	some v_sidecar in common.list(common.get(subject, ["spec", "initContainers"]))
@@ -79,23 +79,23 @@ _check_11(v_sidecar) if {
 	_check_13(v_sidecar)
 }
 
-_check_12(v_sidecar) if common.get(v_sidecar, ["name"]) == "istio-proxy"
+_check_12(v_sidecar) if v_sidecar.name == "istio-proxy"
 
-_check_13(v_sidecar) if common.get(v_sidecar, ["restartPolicy"]) == "Always"
+_check_13(v_sidecar) if v_sidecar.restartPolicy == "Always"
 
-_check_14(subject) if common.get(subject, ["spec", "hostNetwork"]) == true
+_check_14(subject) if subject.spec.hostNetwork == true
 
 _check_15(subject) if {
 	_check_16(subject)
 	_check_17(subject)
 }
 
-_check_16(subject) if common.get(subject, ["metadata", "labels", "sidecar.istio.io/inject"]) != null
+_check_16(subject) if subject.metadata.labels["sidecar.istio.io/inject"] != null
 
 _check_17(subject) if not _check_18(subject)
 
 _check_18(subject) if {
-	value := common.get(subject, ["metadata", "labels", "sidecar.istio.io/inject"])
+	value := subject.metadata.labels["sidecar.istio.io/inject"]
 	is_string(value)
 	common.regex_match(`(?i)^(y|yes|true|on)?$`, value)
 }
@@ -108,12 +108,12 @@ _check_19(subject) if {
 
 _check_20(subject) if common.get(subject, ["metadata", "labels", "sidecar.istio.io/inject"]) == null
 
-_check_21(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/inject"]) != null
+_check_21(subject) if subject.metadata.annotations["sidecar.istio.io/inject"] != null
 
 _check_22(subject) if not _check_23(subject)
 
 _check_23(subject) if {
-	value := common.get(subject, ["metadata", "annotations", "sidecar.istio.io/inject"])
+	value := subject.metadata.annotations["sidecar.istio.io/inject"]
 	is_string(value)
 	common.regex_match(`(?i)^(y|yes|true|on)?$`, value)
 }

@@ -20,9 +20,9 @@ _check_1(subject) if {
 	_check_4(subject)
 }
 
-_check_2(subject) if common.get(subject, ["spec", "signerName"]) != "kubernetes.io/legacy-unknown"
+_check_2(subject) if not subject.spec.signerName == "kubernetes.io/legacy-unknown"
 
-_check_3(subject) if common.get(subject, ["spec", "values", "pilot", "env", "K8S_SIGNER"]) != "kubernetes.io/legacy-unknown"
+_check_3(subject) if not subject.spec.values.pilot.env.K8S_SIGNER == "kubernetes.io/legacy-unknown"
 
 _check_4(subject) if {
 	every v_env in common.list(common.get(subject, ["spec", "components", "pilot", "k8s", "env"])) {
@@ -37,6 +37,6 @@ _check_6(v_env) if {
 	_check_8(v_env)
 }
 
-_check_7(v_env) if common.get(v_env, ["name"]) == "K8S_SIGNER"
+_check_7(v_env) if v_env.name == "K8S_SIGNER"
 
-_check_8(v_env) if common.get(v_env, ["value"]) == "kubernetes.io/legacy-unknown"
+_check_8(v_env) if v_env.value == "kubernetes.io/legacy-unknown"

@@ -33,15 +33,15 @@ _check_2(subject, params) if common.get(subject, ["metadata", "namespace"]) in p
 _check_3(subject) if not _check_4(subject)
 
 _check_4(subject) if {
-	value := common.get(subject, ["spec", "host"])
+	value := subject.spec.host
 	is_string(value)
 	common.regex_match(`^[^.]+\.[^.]+\.svc\.`, value)
 }
 
 _check_5(subject) if {
-	part_1 := common.get(subject, ["metadata", "namespace"])
+	part_1 := subject.metadata.namespace
 	is_string(part_1)
-	value := common.get(subject, ["spec", "host"])
+	value := subject.spec.host
 	is_string(value)
 	contains(value, concat("", [".", part_1, ".svc."]))
 }
@@ -52,7 +52,7 @@ _check_6(subject) if {
 }
 
 _check_7(subject) if {
-	value := common.get(subject, ["spec", "exportTo"])
+	value := subject.spec.exportTo
 	common.has_size(value)
 	count(value) > 0
 }
@@ -72,7 +72,7 @@ _check_9(subject, v_scope) if {
 _check_10(v_scope) if v_scope == "."
 
 _check_11(subject, v_scope) if {
-	part_1 := common.get(subject, ["metadata", "namespace"])
+	part_1 := subject.metadata.namespace
 	is_string(part_1)
 	v_scope == concat("", [part_1])
 }

@@ -20,7 +20,7 @@ _check_1(subject) if {
 	_check_5(subject)
 }
 
-_check_2(subject) if common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) != "DISABLE"
+_check_2(subject) if not subject.spec.trafficPolicy.tls.mode == "DISABLE"
 
 _check_3(subject) if {
 	every v_setting in common.list(common.get(subject, ["spec", "trafficPolicy", "portLevelSettings"])) {
@@ -28,7 +28,7 @@ _check_3(subject) if {
 	}
 }
 
-_check_4(v_setting) if common.get(v_setting, ["tls", "mode"]) != "DISABLE"
+_check_4(v_setting) if not v_setting.tls.mode == "DISABLE"
 
 _check_5(subject) if {
 	every v_subset in common.list(common.get(subject, ["spec", "subsets"])) {
@@ -41,7 +41,7 @@ _check_6(v_subset) if {
 	_check_8(v_subset)
 }
 
-_check_7(v_subset) if common.get(v_subset, ["trafficPolicy", "tls", "mode"]) != "DISABLE"
+_check_7(v_subset) if not v_subset.trafficPolicy.tls.mode == "DISABLE"
 
 _check_8(v_subset) if {
 	every v_setting in common.list(common.get(v_subset, ["trafficPolicy", "portLevelSettings"])) {
@@ -49,4 +49,4 @@ _check_8(v_subset) if {
 	}
 }
 
-_check_9(v_setting) if common.get(v_setting, ["tls", "mode"]) != "DISABLE"
+_check_9(v_setting) if not v_setting.tls.mode == "DISABLE"

@@ -38,7 +38,7 @@ _check_4(subject, params) if {
 	_check_10(subject, params)
 }
 
-_check_5(subject) if common.get(subject, ["spec", "trafficPolicy", "tls", "insecureSkipVerify"]) != true
+_check_5(subject) if not subject.spec.trafficPolicy.tls.insecureSkipVerify == true
 
 _check_6(subject, params) if {
 	_check_7(subject, params)
@@ -51,13 +51,13 @@ _check_6(subject, params) if {
 _check_7(subject, params) if not common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) in params.caRequiredModes
 
 _check_8(subject) if {
-	value := common.get(subject, ["spec", "trafficPolicy", "tls", "caCertificates"])
+	value := subject.spec.trafficPolicy.tls.caCertificates
 	common.has_size(value)
 	count(value) > 0
 }
 
 _check_9(subject) if {
-	value := common.get(subject, ["spec", "trafficPolicy", "tls", "credentialName"])
+	value := subject.spec.trafficPolicy.tls.credentialName
 	common.has_size(value)
 	count(value) > 0
 }
@@ -71,7 +71,7 @@ _check_10(subject, params) if {
 _check_11(subject, params) if not common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) in params.sanRequiredModes
 
 _check_12(subject) if {
-	value := common.get(subject, ["spec", "trafficPolicy", "tls", "subjectAltNames"])
+	value := subject.spec.trafficPolicy.tls.subjectAltNames
 	common.has_size(value)
 	count(value) > 0
 }
@@ -96,7 +96,7 @@ _check_16(params, v_setting) if {
 	_check_22(params, v_setting)
 }
 
-_check_17(v_setting) if common.get(v_setting, ["tls", "insecureSkipVerify"]) != true
+_check_17(v_setting) if not v_setting.tls.insecureSkipVerify == true
 
 _check_18(params, v_setting) if {
 	_check_19(params, v_setting)
@@ -109,13 +109,13 @@ _check_18(params, v_setting) if {
 _check_19(params, v_setting) if not common.get(v_setting, ["tls", "mode"]) in params.caRequiredModes
 
 _check_20(v_setting) if {
-	value := common.get(v_setting, ["tls", "caCertificates"])
+	value := v_setting.tls.caCertificates
 	common.has_size(value)
 	count(value) > 0
 }
 
 _check_21(v_setting) if {
-	value := common.get(v_setting, ["tls", "credentialName"])
+	value := v_setting.tls.credentialName
 	common.has_size(value)
 	count(value) > 0
 }
@@ -129,7 +129,7 @@ _check_22(params, v_setting) if {
 _check_23(params, v_setting) if not common.get(v_setting, ["tls", "mode"]) in params.sanRequiredModes
 
 _check_24(v_setting) if {
-	value := common.get(v_setting, ["tls", "subjectAltNames"])
+	value := v_setting.tls.subjectAltNames
 	common.has_size(value)
 	count(value) > 0
 }
@@ -159,7 +159,7 @@ _check_29(params, v_subset) if {
 	_check_35(params, v_subset)
 }
 
-_check_30(v_subset) if common.get(v_subset, ["trafficPolicy", "tls", "insecureSkipVerify"]) != true
+_check_30(v_subset) if not v_subset.trafficPolicy.tls.insecureSkipVerify == true
 
 _check_31(params, v_subset) if {
 	_check_32(params, v_subset)
@@ -172,13 +172,13 @@ _check_31(params, v_subset) if {
 _check_32(params, v_subset) if not common.get(v_subset, ["trafficPolicy", "tls", "mode"]) in params.caRequiredModes
 
 _check_33(v_subset) if {
-	value := common.get(v_subset, ["trafficPolicy", "tls", "caCertificates"])
+	value := v_subset.trafficPolicy.tls.caCertificates
 	common.has_size(value)
 	count(value) > 0
 }
 
 _check_34(v_subset) if {
-	value := common.get(v_subset, ["trafficPolicy", "tls", "credentialName"])
+	value := v_subset.trafficPolicy.tls.credentialName
 	common.has_size(value)
 	count(value) > 0
 }
@@ -192,7 +192,7 @@ _check_35(params, v_subset) if {
 _check_36(params, v_subset) if not common.get(v_subset, ["trafficPolicy", "tls", "mode"]) in params.sanRequiredModes
 
 _check_37(v_subset) if {
-	value := common.get(v_subset, ["trafficPolicy", "tls", "subjectAltNames"])
+	value := v_subset.trafficPolicy.tls.subjectAltNames
 	common.has_size(value)
 	count(value) > 0
 }
@@ -217,7 +217,7 @@ _check_41(params, v_setting) if {
 	_check_47(params, v_setting)
 }
 
-_check_42(v_setting) if common.get(v_setting, ["tls", "insecureSkipVerify"]) != true
+_check_42(v_setting) if not v_setting.tls.insecureSkipVerify == true
 
 _check_43(params, v_setting) if {
 	_check_44(params, v_setting)
@@ -230,13 +230,13 @@ _check_43(params, v_setting) if {
 _check_44(params, v_setting) if not common.get(v_setting, ["tls", "mode"]) in params.caRequiredModes
 
 _check_45(v_setting) if {
-	value := common.get(v_setting, ["tls", "caCertificates"])
+	value := v_setting.tls.caCertificates
 	common.has_size(value)
 	count(value) > 0
 }
 
 _check_46(v_setting) if {
-	value := common.get(v_setting, ["tls", "credentialName"])
+	value := v_setting.tls.credentialName
 	common.has_size(value)
 	count(value) > 0
 }
@@ -250,7 +250,7 @@ _check_47(params, v_setting) if {
 _check_48(params, v_setting) if not common.get(v_setting, ["tls", "mode"]) in params.sanRequiredModes
 
 _check_49(v_setting) if {
-	value := common.get(v_setting, ["tls", "subjectAltNames"])
+	value := v_setting.tls.subjectAltNames
 	common.has_size(value)
 	count(value) > 0
 }

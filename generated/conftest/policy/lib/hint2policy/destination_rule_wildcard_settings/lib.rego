@@ -39,7 +39,7 @@ _check_5(subject, v_wide) if {
 	_check_7(subject)
 }
 
-_check_6(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "tls", "mode"]) != null
+_check_6(v_wide) if v_wide.spec.trafficPolicy.tls.mode != null
 
 _check_7(subject) if common.get(subject, ["spec", "trafficPolicy", "tls", "mode"]) == null
 
@@ -48,7 +48,7 @@ _check_8(subject, v_wide) if {
 	_check_10(subject)
 }
 
-_check_9(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "outlierDetection"]) != null
+_check_9(v_wide) if v_wide.spec.trafficPolicy.outlierDetection != null
 
 _check_10(subject) if common.get(subject, ["spec", "trafficPolicy", "outlierDetection"]) == null
 
@@ -57,7 +57,7 @@ _check_11(subject, v_wide) if {
 	_check_13(subject)
 }
 
-_check_12(v_wide) if common.get(v_wide, ["spec", "trafficPolicy", "connectionPool"]) != null
+_check_12(v_wide) if v_wide.spec.trafficPolicy.connectionPool != null
 
 _check_13(subject) if common.get(subject, ["spec", "trafficPolicy", "connectionPool"]) == null
 

@@ -28,7 +28,7 @@ _check_2(subject) if {
 
 _check_3(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/proxyImageType"]) == null
 
-_check_4(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/proxyImageType"]) == "distroless"
+_check_4(subject) if subject.metadata.annotations["sidecar.istio.io/proxyImageType"] == "distroless"
 
 _check_5(subject) if {
 	_check_6(subject)
@@ -39,7 +39,7 @@ _check_5(subject) if {
 _check_6(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/proxyImage"]) == null
 
 _check_7(subject) if {
-	value := common.get(subject, ["metadata", "annotations", "sidecar.istio.io/proxyImage"])
+	value := subject.metadata.annotations["sidecar.istio.io/proxyImage"]
 	is_string(value)
 	contains(value, "distroless")
 }

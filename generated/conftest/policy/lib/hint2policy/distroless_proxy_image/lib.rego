@@ -22,7 +22,7 @@ _check_1(subject) if {
 	_check_6(subject)
 }
 
-_check_2(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig", "image", "imageType"]) == "distroless"
+_check_2(subject) if subject.spec.meshConfig.defaultConfig.image.imageType == "distroless"
 
 _check_3(subject) if {
 	_check_4(subject)
@@ -31,7 +31,7 @@ _check_3(subject) if {
 
 _check_4(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig", "image"]) == null
 
-_check_5(subject) if common.get(subject, ["spec", "values", "global", "variant"]) == "distroless"
+_check_5(subject) if subject.spec.values.global.variant == "distroless"
 
 _check_6(subject) if {
 	_check_7(subject)
@@ -40,7 +40,7 @@ _check_6(subject) if {
 }
 
 _check_7(subject) if {
-	value := common.get(subject, ["spec", "tag"])
+	value := subject.spec.tag
 	is_string(value)
 	endswith(value, "-distroless")
 }
@@ -57,7 +57,7 @@ _check_9(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig",
 
 _check_10(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig", "image", "imageType"]) == null
 
-_check_11(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig", "image", "imageType"]) == ""
+_check_11(subject) if subject.spec.meshConfig.defaultConfig.image.imageType == ""
 
 _check_12(subject) if {
 	_check_13(subject)
@@ -67,8 +67,8 @@ _check_12(subject) if {
 	_check_15(subject)
 }
 
-_check_13(subject) if common.get(subject, ["spec", "meshConfig", "defaultConfig", "image"]) != null
+_check_13(subject) if subject.spec.meshConfig.defaultConfig.image != null
 
 _check_14(subject) if common.get(subject, ["spec", "values", "global", "variant"]) == null
 
-_check_15(subject) if common.get(subject, ["spec", "values", "global", "variant"]) == ""
+_check_15(subject) if subject.spec.values.global.variant == ""

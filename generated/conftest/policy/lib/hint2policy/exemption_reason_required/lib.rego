@@ -29,7 +29,7 @@ _check_2(subject) if {
 _check_3(subject) if common.get(subject, ["metadata", "annotations", "hint2policy.io/exempt"]) == null
 
 _check_4(subject) if {
-	value := common.get(subject, ["metadata", "annotations", "hint2policy.io/exempt-reason"])
+	value := subject.metadata.annotations["hint2policy.io/exempt-reason"]
 	is_string(value)
 	common.regex_match(`[^ ]`, value)
 }
@@ -51,7 +51,7 @@ _check_7(subject) if {
 _check_8(subject) if common.get(subject, ["spec", "template", "metadata", "annotations", "hint2policy.io/exempt"]) == null
 
 _check_9(subject) if {
-	value := common.get(subject, ["spec", "template", "metadata", "annotations", "hint2policy.io/exempt-reason"])
+	value := subject.spec.template.metadata.annotations["hint2policy.io/exempt-reason"]
 	is_string(value)
 	common.regex_match(`[^ ]`, value)
 }
@@ -62,7 +62,7 @@ _check_10(subject) if {
 	_check_12(subject)
 }
 
-_check_11(subject) if common.get(subject, ["kind"]) != "CronJob"
+_check_11(subject) if not subject.kind == "CronJob"
 
 _check_12(subject) if {
 	_check_13(subject)
@@ -73,7 +73,7 @@ _check_12(subject) if {
 _check_13(subject) if common.get(subject, ["spec", "jobTemplate", "spec", "template", "metadata", "annotations", "hint2policy.io/exempt"]) == null
 
 _check_14(subject) if {
-	value := common.get(subject, ["spec", "jobTemplate", "spec", "template", "metadata", "annotations", "hint2policy.io/exempt-reason"])
+	value := subject.spec.jobTemplate.spec.template.metadata.annotations["hint2policy.io/exempt-reason"]
 	is_string(value)
 	common.regex_match(`[^ ]`, value)
 }

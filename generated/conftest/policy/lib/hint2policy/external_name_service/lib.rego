@@ -14,4 +14,4 @@ violations(subject) := {msg |
 	msg := sprintf("Service %s/%s is of type ExternalName (-> %s): register the external host with a ServiceEntry instead", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"])), common.text(common.get(subject, ["spec", "externalName"]))])
 }
 
-_check_1(subject) if common.get(subject, ["spec", "type"]) != "ExternalName"
+_check_1(subject) if not subject.spec.type == "ExternalName"

@@ -35,4 +35,4 @@ _check_4(v_host) if {
 	common.regex_match(`^([^/]+/)?\*$`, v_host)
 }
 
-_check_5(subject) if common.get(subject, ["metadata", "annotations", "hint2policy.io/load-balancer-sets-sni"]) == "true"
+_check_5(subject) if subject.metadata.annotations["hint2policy.io/load-balancer-sets-sni"] == "true"

@@ -29,11 +29,11 @@ _check_1(subject, params, v_port) if {
 	_check_5(subject, params, v_port)
 }
 
-_check_2(subject) if common.get(subject, ["spec", "clusterIP"]) != "None"
+_check_2(subject) if not subject.spec.clusterIP == "None"
 
 _check_3(subject, params) if common.get(subject, ["metadata", "namespace"]) in params.ignoredNamespaces
 
-_check_4(v_port) if common.get(v_port, ["protocol"]) in ["UDP", "SCTP"]
+_check_4(v_port) if v_port.protocol in ["UDP", "SCTP"]
 
 _check_5(subject, params, v_port) if not _check_6(subject, params, v_port)
 
@@ -44,7 +44,7 @@ _check_6(subject, params, v_port) if {
 	not common.same(v_other, subject)
 }
 
-_check_7(v_other) if common.get(v_other, ["spec", "clusterIP"]) == "None"
+_check_7(v_other) if v_other.spec.clusterIP == "None"
 
 _check_8(params, v_other, v_port) if {
 	_check_9(params, v_other)

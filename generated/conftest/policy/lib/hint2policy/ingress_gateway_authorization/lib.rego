@@ -32,17 +32,17 @@ _check_1(subject, params) if {
 	_check_11(subject, params)
 }
 
-_check_2(subject) if common.get(subject, ["spec", "action"]) in ["DENY", "CUSTOM", "AUDIT"]
+_check_2(subject) if subject.spec.action in ["DENY", "CUSTOM", "AUDIT"]
 
 _check_3(subject) if {
-	value := common.get(subject, ["spec", "selector", "matchLabels"])
+	value := subject.spec.selector.matchLabels
 	common.has_size(value)
 	count(value) > 0
 }
 
-_check_4(subject) if common.get(subject, ["spec", "targetRef"]) != null
+_check_4(subject) if subject.spec.targetRef != null
 
-_check_5(subject) if common.get(subject, ["spec", "targetRefs"]) != null
+_check_5(subject) if subject.spec.targetRefs != null
 
 _check_6(subject) if {
 	some v_rule in common.list(common.get(subject, ["spec", "rules"]))
@@ -91,7 +91,7 @@ _check_16(params, v_gateway) if {
 	_check_18(params, v_gateway)
 }
 
-_check_17(v_gateway) if common.get(v_gateway, ["kind"]) == "Pod"
+_check_17(v_gateway) if v_gateway.kind == "Pod"
 
 _check_18(params, v_gateway) if common.get(v_gateway, ["metadata", "labels", "istio"]) in params.gatewayLabelValues
 
@@ -112,13 +112,13 @@ _check_23(v_allow) if common.get(v_allow, ["spec", "targetRef"]) == null
 _check_24(v_allow) if common.get(v_allow, ["spec", "targetRefs"]) == null
 
 _check_25(v_allow) if {
-	value := common.get(v_allow, ["spec", "rules"])
+	value := v_allow.spec.rules
 	common.has_size(value)
 	count(value) > 0
 }
 
 _check_26(v_allow) if {
-	value := common.get(v_allow, ["spec", "selector", "matchLabels"])
+	value := v_allow.spec.selector.matchLabels
 	common.has_size(value)
 	count(value) > 0
 }
@@ -155,7 +155,7 @@ _check_33(v_allow, v_gateway, v_key) if {
 	_check_35(v_allow, v_gateway, v_key)
 }
 
-_check_34(v_gateway) if common.get(v_gateway, ["kind"]) == "Pod"
+_check_34(v_gateway) if v_gateway.kind == "Pod"
 
 _check_35(v_allow, v_gateway, v_key) if common.get(v_gateway, ["metadata", "labels", v_key]) == common.get(v_allow, ["spec", "selector", "matchLabels", v_key])
 
@@ -193,7 +193,7 @@ _check_43(params, v_meshgateway) if {
 	_check_45(params, v_meshgateway)
 }
 
-_check_44(v_meshgateway) if common.get(v_meshgateway, ["kind"]) == "Pod"
+_check_44(v_meshgateway) if v_meshgateway.kind == "Pod"
 
 _check_45(params, v_meshgateway) if common.get(v_meshgateway, ["metadata", "labels", "istio"]) in params.gatewayLabelValues
 
@@ -214,13 +214,13 @@ _check_50(v_meshallow) if common.get(v_meshallow, ["spec", "targetRef"]) == null
 _check_51(v_meshallow) if common.get(v_meshallow, ["spec", "targetRefs"]) == null
 
 _check_52(v_meshallow) if {
-	value := common.get(v_meshallow, ["spec", "rules"])
+	value := v_meshallow.spec.rules
 	common.has_size(value)
 	count(value) > 0
 }
 
 _check_53(v_meshallow) if {
-	value := common.get(v_meshallow, ["spec", "selector", "matchLabels"])
+	value := v_meshallow.spec.selector.matchLabels
 	common.has_size(value)
 	count(value) > 0
 }
@@ -257,7 +257,7 @@ _check_60(v_meshallow, v_meshgateway, v_mkey) if {
 	_check_62(v_meshallow, v_meshgateway, v_mkey)
 }
 
-_check_61(v_meshgateway) if common.get(v_meshgateway, ["kind"]) == "Pod"
+_check_61(v_meshgateway) if v_meshgateway.kind == "Pod"
 
 _check_62(v_meshallow, v_meshgateway, v_mkey) if common.get(v_meshgateway, ["metadata", "labels", v_mkey]) == common.get(v_meshallow, ["spec", "selector", "matchLabels", v_mkey])
 

@@ -23,6 +23,6 @@ _check_1(subject, params) if {
 	_check_3(subject, params)
 }
 
-_check_2(subject) if common.get(subject, ["kind"]) == "IstioOperator"
+_check_2(subject) if subject.kind == "IstioOperator"
 
 _check_3(subject, params) if common.get(subject, ["apiVersion"]) in params.allowedApiVersions

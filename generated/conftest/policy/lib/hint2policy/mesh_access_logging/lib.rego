@@ -23,15 +23,15 @@ _check_1(subject) if {
 }
 
 _check_2(subject) if {
-	value := common.get(subject, ["spec", "meshConfig", "accessLogFile"])
+	value := subject.spec.meshConfig.accessLogFile
 	is_string(value)
 	common.regex_match(`\S`, value)
 }
 
-_check_3(subject) if common.get(subject, ["spec", "meshConfig", "enableEnvoyAccessLogService"]) == true
+_check_3(subject) if subject.spec.meshConfig.enableEnvoyAccessLogService == true
 
 _check_4(subject) if {
-	value := common.get(subject, ["spec", "meshConfig", "defaultProviders", "accessLogging"])
+	value := subject.spec.meshConfig.defaultProviders.accessLogging
 	common.has_size(value)
 	count(value) > 0
 }

@@ -41,7 +41,7 @@ _check_4(subject) if {
 	_check_9(subject)
 }
 
-_check_5(subject) if common.get(subject, ["metadata", "labels", "istio-injection"]) == "enabled"
+_check_5(subject) if subject.metadata.labels["istio-injection"] == "enabled"
 
 _check_6(subject) if {
 	_check_7(subject)
@@ -50,20 +50,20 @@ _check_6(subject) if {
 
 _check_7(subject) if common.get(subject, ["metadata", "labels", "istio-injection"]) == null
 
-_check_8(subject) if common.get(subject, ["metadata", "labels", "istio.io/rev"]) != null
+_check_8(subject) if subject.metadata.labels["istio.io/rev"] != null
 
-_check_9(subject) if common.get(subject, ["metadata", "labels", "istio.io/dataplane-mode"]) == "ambient"
+_check_9(subject) if subject.metadata.labels["istio.io/dataplane-mode"] == "ambient"
 
 _check_10(subject, params) if not _check_11(subject, params)
 
 _check_11(subject, params) if {
-	value := common.get(subject, ["metadata", "name"])
+	value := subject.metadata.name
 	is_string(value)
 	common.regex_match(params.alsoCheckNamespaces, value)
 }
 
 _check_12(subject) if {
-	part_1 := common.get(subject, ["metadata", "name"])
+	part_1 := subject.metadata.name
 	is_string(part_1)
 	key := concat("", [part_1])
 	some v_own in _related_1_of([key])
@@ -79,7 +79,7 @@ _check_15(v_own) if common.get(v_own, ["spec", "targetRefs"]) == null
 _check_16(v_own) if not _check_17(v_own)
 
 _check_17(v_own) if {
-	value := common.get(v_own, ["spec", "rules"])
+	value := v_own.spec.rules
 	common.has_size(value)
 	count(value) > 0
 }
@@ -92,7 +92,7 @@ _check_18(v_own) if {
 
 _check_19(v_own) if common.get(v_own, ["spec", "action"]) == null
 
-_check_20(v_own) if common.get(v_own, ["spec", "action"]) == "ALLOW"
+_check_20(v_own) if v_own.spec.action == "ALLOW"
 
 _check_21(subject, params) if {
 	key := params.rootNamespace
@@ -109,7 +109,7 @@ _check_24(v_root) if common.get(v_root, ["spec", "targetRefs"]) == null
 _check_25(v_root) if not _check_26(v_root)
 
 _check_26(v_root) if {
-	value := common.get(v_root, ["spec", "rules"])
+	value := v_root.spec.rules
 	common.has_size(value)
 	count(value) > 0
 }
@@ -122,7 +122,7 @@ _check_27(v_root) if {
 
 _check_28(v_root) if common.get(v_root, ["spec", "action"]) == null
 
-_check_29(v_root) if common.get(v_root, ["spec", "action"]) == "ALLOW"
+_check_29(v_root) if v_root.spec.action == "ALLOW"
 
 # every AuthorizationPolicy
 _objects_1 := common.objects_of([{"group": "security.istio.io", "kind": "AuthorizationPolicy"}])

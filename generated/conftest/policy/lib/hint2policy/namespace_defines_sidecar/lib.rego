@@ -34,7 +34,7 @@ _check_3(subject) if {
 	_check_5(subject)
 }
 
-_check_4(subject) if common.get(subject, ["metadata", "labels", "istio-injection"]) == "enabled"
+_check_4(subject) if subject.metadata.labels["istio-injection"] == "enabled"
 
 _check_5(subject) if {
 	_check_6(subject)
@@ -43,10 +43,10 @@ _check_5(subject) if {
 
 _check_6(subject) if common.get(subject, ["metadata", "labels", "istio-injection"]) == null
 
-_check_7(subject) if common.get(subject, ["metadata", "labels", "istio.io/rev"]) != null
+_check_7(subject) if subject.metadata.labels["istio.io/rev"] != null
 
 _check_8(subject, params) if {
-	part_1 := common.get(subject, ["metadata", "name"])
+	part_1 := subject.metadata.name
 	is_string(part_1)
 	key := concat("", [part_1])
 	some v_own in _related_1_of([key])
@@ -55,7 +55,7 @@ _check_8(subject, params) if {
 }
 
 _check_9(v_own) if {
-	value := common.get(v_own, ["spec", "egress"])
+	value := v_own.spec.egress
 	common.has_size(value)
 	count(value) > 0
 }
@@ -89,7 +89,7 @@ _check_14(subject, params) if {
 _check_15(v_root) if common.get(v_root, ["spec", "workloadSelector"]) == null
 
 _check_16(v_root) if {
-	value := common.get(v_root, ["spec", "egress"])
+	value := v_root.spec.egress
 	common.has_size(value)
 	count(value) > 0
 }

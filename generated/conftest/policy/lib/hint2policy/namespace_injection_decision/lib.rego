@@ -33,7 +33,7 @@ _check_2(subject, params) if common.get(subject, ["metadata", "name"]) in params
 _check_3(subject, params) if common.get(subject, ["metadata", "labels", "istio-injection"]) in params.injectionValues
 
 _check_4(subject, params) if {
-	value := common.get(subject, ["metadata", "labels", "istio.io/rev"])
+	value := subject.metadata.labels["istio.io/rev"]
 	is_string(value)
 	common.regex_match(params.revisionPattern, value)
 }

@@ -27,7 +27,7 @@ _check_3(subject) if {
 	_check_5(subject)
 }
 
-_check_4(subject) if common.get(subject, ["metadata", "labels", "istio-injection"]) == "enabled"
+_check_4(subject) if subject.metadata.labels["istio-injection"] == "enabled"
 
 _check_5(subject) if {
 	_check_6(subject)
@@ -35,16 +35,16 @@ _check_5(subject) if {
 	_check_7(subject)
 }
 
-_check_6(subject) if common.get(subject, ["metadata", "labels", "istio.io/rev"]) != null
+_check_6(subject) if subject.metadata.labels["istio.io/rev"] != null
 
 _check_7(subject) if {
 	_check_8(subject)
 	_check_9(subject)
 }
 
-_check_8(subject) if common.get(subject, ["metadata", "labels", "istio.io/dataplane-mode"]) != null
+_check_8(subject) if subject.metadata.labels["istio.io/dataplane-mode"] != null
 
-_check_9(subject) if common.get(subject, ["metadata", "labels", "istio.io/dataplane-mode"]) != "none"
+_check_9(subject) if not subject.metadata.labels["istio.io/dataplane-mode"] == "none"
 
 _check_10(subject) if {
 	_check_11(subject)
@@ -55,8 +55,8 @@ _check_10(subject) if {
 
 _check_11(subject) if common.get(subject, ["metadata", "labels", "istio-injection"]) == null
 
-_check_12(subject) if common.get(subject, ["metadata", "labels", "istio.io/rev"]) != null
+_check_12(subject) if subject.metadata.labels["istio.io/rev"] != null
 
-_check_13(subject) if common.get(subject, ["metadata", "labels", "istio.io/dataplane-mode"]) != null
+_check_13(subject) if subject.metadata.labels["istio.io/dataplane-mode"] != null
 
-_check_14(subject) if common.get(subject, ["metadata", "labels", "istio.io/dataplane-mode"]) != "none"
+_check_14(subject) if not subject.metadata.labels["istio.io/dataplane-mode"] == "none"

@@ -27,7 +27,7 @@ _check_2(subject) if {
 
 _check_3(subject) if common.get(subject, ["spec", "mtls", "mode"]) == null
 
-_check_4(subject) if common.get(subject, ["spec", "mtls", "mode"]) in ["STRICT", "UNSET"]
+_check_4(subject) if subject.spec.mtls.mode in ["STRICT", "UNSET"]
 
 _check_5(subject) if {
 	every v_port in common.keys(common.get(subject, ["spec", "portLevelMtls"])) {

@@ -33,7 +33,7 @@ _check_2(subject, params) if {
 _check_3(subject) if common.get(subject, ["metadata", "labels", "sidecar.istio.io/inject"]) == null
 
 _check_4(subject, params) if {
-	value := common.get(subject, ["metadata", "labels", "sidecar.istio.io/inject"])
+	value := subject.metadata.labels["sidecar.istio.io/inject"]
 	is_string(value)
 	common.regex_match(params.injectValues, value)
 }
@@ -47,7 +47,7 @@ _check_5(subject, params) if {
 _check_6(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/inject"]) == null
 
 _check_7(subject, params) if {
-	value := common.get(subject, ["metadata", "annotations", "sidecar.istio.io/inject"])
+	value := subject.metadata.annotations["sidecar.istio.io/inject"]
 	is_string(value)
 	common.regex_match(params.injectValues, value)
 }

@@ -14,4 +14,4 @@ violations(subject) := {msg |
 	msg := sprintf("IstioOperator %s/%s leaves Prometheus metrics merging on (meshConfig.enablePrometheusMerge is not false): application metrics are served in plaintext on the sidecar's port 15020; disable it where they are sensitive", [common.text(common.get(subject, ["metadata", "namespace"])), common.text(common.get(subject, ["metadata", "name"]))])
 }
 
-_check_1(subject) if common.get(subject, ["spec", "meshConfig", "enablePrometheusMerge"]) == false
+_check_1(subject) if subject.spec.meshConfig.enablePrometheusMerge == false

@@ -41,4 +41,4 @@ _check_5(params, v_label) if v_label == params.sensitiveMetricsLabel
 
 _check_6(subject, params, v_label) if common.get(subject, ["metadata", "labels", v_label]) in params.sensitiveMetricsValues
 
-_check_7(subject) if common.get(subject, ["metadata", "annotations", "prometheus.istio.io/merge-metrics"]) == "false"
+_check_7(subject) if subject.metadata.annotations["prometheus.istio.io/merge-metrics"] == "false"

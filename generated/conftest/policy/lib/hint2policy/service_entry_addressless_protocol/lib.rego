@@ -77,7 +77,7 @@ _check_12(subject, params, v_other, v_p, v_q) if {
 _check_13(subject) if not _check_14(subject)
 
 _check_14(subject) if {
-	value := common.get(subject, ["spec", "addresses"])
+	value := subject.spec.addresses
 	common.has_size(value)
 	count(value) > 0
 }
@@ -103,7 +103,7 @@ _check_18(v_wh) if {
 _check_19(v_other) if not _check_20(v_other)
 
 _check_20(v_other) if {
-	value := common.get(v_other, ["spec", "addresses"])
+	value := v_other.spec.addresses
 	common.has_size(value)
 	count(value) > 0
 }

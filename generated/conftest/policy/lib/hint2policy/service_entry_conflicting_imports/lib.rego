@@ -26,7 +26,7 @@ _check_2(subject, v_host) if {
 	_check_4(subject, v_host)
 }
 
-_check_3(subject) if common.get(subject, ["kind"]) != "ServiceEntry"
+_check_3(subject) if not subject.kind == "ServiceEntry"
 
 _check_4(subject, v_host) if not _check_5(subject, v_host)
 
@@ -48,7 +48,7 @@ _check_7(subject, v_host) if {
 	_check_13(subject, v_host)
 }
 
-_check_8(subject) if common.get(subject, ["kind"]) != "VirtualService"
+_check_8(subject) if not subject.kind == "VirtualService"
 
 _check_9(subject) if {
 	_check_10(subject)
@@ -56,7 +56,7 @@ _check_9(subject) if {
 }
 
 _check_10(subject) if {
-	value := common.get(subject, ["spec", "gateways"])
+	value := subject.spec.gateways
 	common.has_size(value)
 	count(value) > 0
 }
@@ -67,7 +67,7 @@ _check_11(subject) if {
 	}
 }
 
-_check_12(v_gateway) if v_gateway != "mesh"
+_check_12(v_gateway) if not v_gateway == "mesh"
 
 _check_13(subject, v_host) if not _check_14(subject, v_host)
 
@@ -90,7 +90,7 @@ _check_15(v_route) if {
 _check_16(v_route) if common.get(v_route, ["spec", "gateways"]) == null
 
 _check_17(v_route) if {
-	value := common.get(v_route, ["spec", "gateways"])
+	value := v_route.spec.gateways
 	common.has_size(value)
 	count(value) == 0
 }

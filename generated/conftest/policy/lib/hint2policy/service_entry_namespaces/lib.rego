@@ -32,7 +32,7 @@ _check_3(subject) if {
 }
 
 _check_4(subject) if {
-	value := common.get(subject, ["spec", "exportTo"])
+	value := subject.spec.exportTo
 	common.has_size(value)
 	count(value) > 0
 }
@@ -52,7 +52,7 @@ _check_6(subject, v_scope) if {
 _check_7(v_scope) if v_scope == "."
 
 _check_8(subject, v_scope) if {
-	part_1 := common.get(subject, ["metadata", "namespace"])
+	part_1 := subject.metadata.namespace
 	is_string(part_1)
 	v_scope == concat("", [part_1])
 }

@@ -20,7 +20,7 @@ _check_1(subject) if {
 	_check_3(subject)
 }
 
-_check_2(subject) if common.get(subject, ["spec", "resolution"]) in ["STATIC", "DNS", "DNS_ROUND_ROBIN"]
+_check_2(subject) if subject.spec.resolution in ["STATIC", "DNS", "DNS_ROUND_ROBIN"]
 
 _check_3(subject) if {
 	_check_4(subject)
@@ -28,7 +28,7 @@ _check_3(subject) if {
 }
 
 _check_4(subject) if {
-	value := common.get(subject, ["spec", "addresses"])
+	value := subject.spec.addresses
 	common.has_size(value)
 	count(value) > 0
 }

@@ -35,13 +35,13 @@ _check_1(subject, params, v_port) if {
 	_check_10(params, v_port)
 }
 
-_check_2(subject) if common.get(subject, ["metadata", "labels", "istio"]) != null
+_check_2(subject) if subject.metadata.labels.istio != null
 
-_check_3(subject) if common.get(subject, ["metadata", "labels", "release"]) == "istio"
+_check_3(subject) if subject.metadata.labels.release == "istio"
 
-_check_4(subject) if common.get(subject, ["metadata", "labels", "gateway.istio.io/managed"]) != null
+_check_4(subject) if subject.metadata.labels["gateway.istio.io/managed"] != null
 
-_check_5(v_port) if common.get(v_port, ["protocol"]) == "UDP"
+_check_5(v_port) if v_port.protocol == "UDP"
 
 _check_6(params, v_port) if common.get(v_port, ["port"]) in params.wellKnownPorts
 
@@ -50,10 +50,10 @@ _check_7(params, v_port) if {
 	_check_9(params, v_port)
 }
 
-_check_8(v_port) if common.get(v_port, ["appProtocol"]) != null
+_check_8(v_port) if v_port.appProtocol != null
 
 _check_9(params, v_port) if {
-	value := common.get(v_port, ["appProtocol"])
+	value := v_port.appProtocol
 	is_string(value)
 	common.regex_match(params.protocolPattern, value)
 }
@@ -66,7 +66,7 @@ _check_10(params, v_port) if {
 _check_11(v_port) if common.get(v_port, ["appProtocol"]) == null
 
 _check_12(params, v_port) if {
-	value := common.get(v_port, ["name"])
+	value := v_port.name
 	is_string(value)
 	common.regex_match(params.protocolPattern, value)
 }

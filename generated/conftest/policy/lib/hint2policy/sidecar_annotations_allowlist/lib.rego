@@ -42,6 +42,6 @@ _check_6(subject, params, v_key) if {
 	_check_8(params, v_key)
 }
 
-_check_7(subject) if common.get(subject, ["metadata", "annotations", "sidecar.istio.io/status"]) != null
+_check_7(subject) if subject.metadata.annotations["sidecar.istio.io/status"] != null
 
 _check_8(params, v_key) if v_key in params.injectorAnnotations

@@ -27,7 +27,7 @@ _check_1(subject, params, v_host) if {
 }
 
 _check_2(subject) if {
-	value := common.get(subject, ["spec", "workloadSelector", "labels"])
+	value := subject.spec.workloadSelector.labels
 	common.has_size(value)
 	count(value) > 0
 }

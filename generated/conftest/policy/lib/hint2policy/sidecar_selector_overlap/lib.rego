@@ -23,7 +23,7 @@ _check_1(subject) if {
 _check_2(subject) if not _check_3(subject)
 
 _check_3(subject) if {
-	value := common.get(subject, ["spec", "workloadSelector", "labels"])
+	value := subject.spec.workloadSelector.labels
 	common.has_size(value)
 	count(value) > 0
 }
@@ -59,7 +59,7 @@ _check_9(subject, v_key, v_workload) if {
 	_check_11(subject, v_key, v_workload)
 }
 
-_check_10(v_workload) if common.get(v_workload, ["kind"]) == "Pod"
+_check_10(v_workload) if v_workload.kind == "Pod"
 
 _check_11(subject, v_key, v_workload) if common.get(v_workload, ["metadata", "labels", v_key]) == common.get(subject, ["spec", "workloadSelector", "labels", v_key])
 
@@ -73,7 +73,7 @@ _check_13(subject, v_workload) if {
 }
 
 _check_14(v_other) if {
-	value := common.get(v_other, ["spec", "workloadSelector", "labels"])
+	value := v_other.spec.workloadSelector.labels
 	common.has_size(value)
 	count(value) > 0
 }
@@ -95,7 +95,7 @@ _check_17(v_other, v_otherkey, v_workload) if {
 	_check_19(v_other, v_otherkey, v_workload)
 }
 
-_check_18(v_workload) if common.get(v_workload, ["kind"]) == "Pod"
+_check_18(v_workload) if v_workload.kind == "Pod"
 
 _check_19(v_other, v_otherkey, v_workload) if common.get(v_workload, ["metadata", "labels", v_otherkey]) == common.get(v_other, ["spec", "workloadSelector", "labels", v_otherkey])
 

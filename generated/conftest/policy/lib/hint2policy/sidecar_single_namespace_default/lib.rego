@@ -20,7 +20,7 @@ _check_1(subject) if {
 	_check_3(subject)
 }
 
-_check_2(subject) if common.get(subject, ["spec", "workloadSelector"]) != null
+_check_2(subject) if subject.spec.workloadSelector != null
 
 _check_3(subject) if not _check_4(subject)
 

@@ -25,15 +25,15 @@ _check_1(subject) if {
 }
 
 _check_2(subject) if {
-	value := common.get(subject, ["spec", "selector", "matchLabels"])
+	value := subject.spec.selector.matchLabels
 	common.has_size(value)
 	count(value) > 0
 }
 
-_check_3(subject) if common.get(subject, ["spec", "targetRef"]) != null
+_check_3(subject) if subject.spec.targetRef != null
 
 _check_4(subject) if {
-	value := common.get(subject, ["spec", "targetRefs"])
+	value := subject.spec.targetRefs
 	common.has_size(value)
 	count(value) > 0
 }
@@ -44,4 +44,4 @@ _check_5(subject) if {
 	}
 }
 
-_check_6(v_logging) if common.get(v_logging, ["disabled"]) != true
+_check_6(v_logging) if not v_logging.disabled == true

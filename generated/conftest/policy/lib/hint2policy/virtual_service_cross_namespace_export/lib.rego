@@ -48,7 +48,7 @@ _check_6(v_host) if {
 }
 
 _check_7(subject, v_host) if {
-	part_1 := common.get(subject, ["metadata", "namespace"])
+	part_1 := subject.metadata.namespace
 	is_string(part_1)
 	is_string(v_host)
 	contains(v_host, concat("", [".", part_1, ".svc."]))
@@ -60,7 +60,7 @@ _check_8(subject) if {
 }
 
 _check_9(subject) if {
-	value := common.get(subject, ["spec", "exportTo"])
+	value := subject.spec.exportTo
 	common.has_size(value)
 	count(value) > 0
 }
@@ -80,7 +80,7 @@ _check_11(subject, v_scope) if {
 _check_12(v_scope) if v_scope == "."
 
 _check_13(subject, v_scope) if {
-	part_1 := common.get(subject, ["metadata", "namespace"])
+	part_1 := subject.metadata.namespace
 	is_string(part_1)
 	v_scope == concat("", [part_1])
 }

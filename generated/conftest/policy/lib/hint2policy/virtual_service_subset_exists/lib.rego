@@ -48,7 +48,7 @@ _check_5(subject, v_d) if {
 
 _check_6(v_d) if common.get(v_d, ["destination", "subset"]) == null
 
-_check_7(v_d) if common.get(v_d, ["destination", "subset"]) == ""
+_check_7(v_d) if v_d.destination.subset == ""
 
 _check_8(subject, v_d) if {
 	key := common.host(common.get(v_d, ["destination", "host"]), common.namespace(subject))
@@ -73,7 +73,7 @@ _check_10(subject, v_dr) if {
 _check_11(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
 _check_12(v_dr) if {
-	value := common.get(v_dr, ["spec", "exportTo"])
+	value := v_dr.spec.exportTo
 	common.has_size(value)
 	count(value) == 0
 }
@@ -121,7 +121,7 @@ _check_22(subject, v_r) if {
 
 _check_23(v_r) if common.get(v_r, ["mirror", "subset"]) == null
 
-_check_24(v_r) if common.get(v_r, ["mirror", "subset"]) == ""
+_check_24(v_r) if v_r.mirror.subset == ""
 
 _check_25(subject, v_r) if {
 	key := common.host(common.get(v_r, ["mirror", "host"]), common.namespace(subject))
@@ -146,7 +146,7 @@ _check_27(subject, v_dr) if {
 _check_28(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
 _check_29(v_dr) if {
-	value := common.get(v_dr, ["spec", "exportTo"])
+	value := v_dr.spec.exportTo
 	common.has_size(value)
 	count(value) == 0
 }
@@ -200,7 +200,7 @@ _check_40(subject, v_m) if {
 
 _check_41(v_m) if common.get(v_m, ["destination", "subset"]) == null
 
-_check_42(v_m) if common.get(v_m, ["destination", "subset"]) == ""
+_check_42(v_m) if v_m.destination.subset == ""
 
 _check_43(subject, v_m) if {
 	key := common.host(common.get(v_m, ["destination", "host"]), common.namespace(subject))
@@ -225,7 +225,7 @@ _check_45(subject, v_dr) if {
 _check_46(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
 _check_47(v_dr) if {
-	value := common.get(v_dr, ["spec", "exportTo"])
+	value := v_dr.spec.exportTo
 	common.has_size(value)
 	count(value) == 0
 }
@@ -285,7 +285,7 @@ _check_59(subject, v_d) if {
 
 _check_60(v_d) if common.get(v_d, ["destination", "subset"]) == null
 
-_check_61(v_d) if common.get(v_d, ["destination", "subset"]) == ""
+_check_61(v_d) if v_d.destination.subset == ""
 
 _check_62(subject, v_d) if {
 	key := common.host(common.get(v_d, ["destination", "host"]), common.namespace(subject))
@@ -310,7 +310,7 @@ _check_64(subject, v_dr) if {
 _check_65(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
 _check_66(v_dr) if {
-	value := common.get(v_dr, ["spec", "exportTo"])
+	value := v_dr.spec.exportTo
 	common.has_size(value)
 	count(value) == 0
 }
@@ -370,7 +370,7 @@ _check_78(subject, v_d) if {
 
 _check_79(v_d) if common.get(v_d, ["destination", "subset"]) == null
 
-_check_80(v_d) if common.get(v_d, ["destination", "subset"]) == ""
+_check_80(v_d) if v_d.destination.subset == ""
 
 _check_81(subject, v_d) if {
 	key := common.host(common.get(v_d, ["destination", "host"]), common.namespace(subject))
@@ -395,7 +395,7 @@ _check_83(subject, v_dr) if {
 _check_84(v_dr) if common.get(v_dr, ["spec", "exportTo"]) == null
 
 _check_85(v_dr) if {
-	value := common.get(v_dr, ["spec", "exportTo"])
+	value := v_dr.spec.exportTo
 	common.has_size(value)
 	count(value) == 0
 }

@@ -27,7 +27,7 @@ _check_2(subject) if {
 }
 
 _check_3(subject) if {
-	value := common.get(subject, ["spec", "gateways"])
+	value := subject.spec.gateways
 	common.has_size(value)
 	count(value) > 0
 }
@@ -38,7 +38,7 @@ _check_4(subject) if {
 	}
 }
 
-_check_5(v_gw) if v_gw != "mesh"
+_check_5(v_gw) if not v_gw == "mesh"
 
 _check_6(subject, v_host) if not _check_7(subject, v_host)
 
@@ -60,7 +60,7 @@ _check_8(v_other) if {
 _check_9(v_other) if common.get(v_other, ["spec", "gateways"]) == null
 
 _check_10(v_other) if {
-	value := common.get(v_other, ["spec", "gateways"])
+	value := v_other.spec.gateways
 	common.has_size(value)
 	count(value) == 0
 }

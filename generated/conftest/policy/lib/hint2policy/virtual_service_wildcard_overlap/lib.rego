@@ -47,7 +47,7 @@ _check_5(subject) if {
 _check_6(subject) if common.get(subject, ["spec", "gateways"]) == null
 
 _check_7(subject) if {
-	value := common.get(subject, ["spec", "gateways"])
+	value := subject.spec.gateways
 	common.has_size(value)
 	count(value) == 0
 }
@@ -70,7 +70,7 @@ _check_10(v_wide) if {
 _check_11(v_wide) if common.get(v_wide, ["spec", "gateways"]) == null
 
 _check_12(v_wide) if {
-	value := common.get(v_wide, ["spec", "gateways"])
+	value := v_wide.spec.gateways
 	common.has_size(value)
 	count(value) == 0
 }
@@ -92,7 +92,7 @@ _check_16(subject, v_gw, v_wide) if {
 	_check_18(subject, v_gw, v_wide)
 }
 
-_check_17(v_gw) if v_gw != "mesh"
+_check_17(v_gw) if not v_gw == "mesh"
 
 _check_18(subject, v_gw, v_wide) if {
 	some v_wgw in common.list(common.get(v_wide, ["spec", "gateways"]))

@@ -20,7 +20,7 @@ _check_1(subject) if {
 	_check_3(subject)
 }
 
-_check_2(subject) if common.get(subject, ["metadata", "namespace"]) in ["kube-system", "kube-public", "kube-node-lease"]
+_check_2(subject) if subject.metadata.namespace in ["kube-system", "kube-public", "kube-node-lease"]
 
 _check_3(subject) if not _check_4(subject)
 
@@ -32,7 +32,7 @@ _check_4(subject) if {
 }
 
 _check_5(v_s1) if {
-	value := common.get(v_s1, ["spec", "selector"])
+	value := v_s1.spec.selector
 	common.has_size(value)
 	count(value) > 0
 }
@@ -63,7 +63,7 @@ _check_10(subject, v_p, v_s1) if {
 }
 
 _check_11(v_s2) if {
-	value := common.get(v_s2, ["spec", "selector"])
+	value := v_s2.spec.selector
 	common.has_size(value)
 	count(value) > 0
 }
@@ -108,9 +108,9 @@ _check_20(v_p, v_q) if {
 	_check_23(v_p, v_q)
 }
 
-_check_21(v_p) if common.get(v_p, ["protocol"]) != null
+_check_21(v_p) if v_p.protocol != null
 
-_check_22(v_p) if common.get(v_p, ["protocol"]) != "TCP"
+_check_22(v_p) if not v_p.protocol == "TCP"
 
 _check_23(v_p, v_q) if common.get(v_q, ["protocol"]) != common.get(v_p, ["protocol"])
 
@@ -121,9 +121,9 @@ _check_24(v_p, v_q) if {
 	_check_32(v_q)
 }
 
-_check_25(v_p) if common.get(v_p, ["protocol"]) != "UDP"
+_check_25(v_p) if not v_p.protocol == "UDP"
 
-_check_26(v_q) if common.get(v_q, ["protocol"]) != "UDP"
+_check_26(v_q) if not v_q.protocol == "UDP"
 
 _check_27(v_p) if {
 	_check_28(v_p)
@@ -132,7 +132,7 @@ _check_27(v_p) if {
 }
 
 _check_28(v_p) if {
-	value := common.get(v_p, ["appProtocol"])
+	value := v_p.appProtocol
 	is_string(value)
 	common.regex_match(`(?i)^(http|http2|http_proxy|grpc)(-|$)`, value)
 }
@@ -145,7 +145,7 @@ _check_29(v_p) if {
 _check_30(v_p) if common.get(v_p, ["appProtocol"]) == null
 
 _check_31(v_p) if {
-	value := common.get(v_p, ["name"])
+	value := v_p.name
 	is_string(value)
 	common.regex_match(`(?i)^(http|http2|http_proxy|grpc)(-|$)`, value)
 }
@@ -157,7 +157,7 @@ _check_32(v_q) if {
 }
 
 _check_33(v_q) if {
-	value := common.get(v_q, ["appProtocol"])
+	value := v_q.appProtocol
 	is_string(value)
 	common.regex_match(`(?i)^(tcp|tls|https|mongo|mysql|redis)(-|$)`, value)
 }
@@ -170,7 +170,7 @@ _check_34(v_q) if {
 _check_35(v_q) if common.get(v_q, ["appProtocol"]) == null
 
 _check_36(v_q) if {
-	value := common.get(v_q, ["name"])
+	value := v_q.name
 	is_string(value)
 	common.regex_match(`(?i)^(tcp|tls|https|mongo|mysql|redis)(-|$)`, value)
 }
