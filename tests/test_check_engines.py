@@ -136,3 +136,45 @@ def test_conftest_on_generated_reads_a_kind_list_as_its_items(engines, tmp_path:
     # relating the two entries needs every document in one query
     related = {name for hint, name in found if hint == "service_entry_addressless_protocol"}
     assert related == (names if combine else set())
+
+
+# Istio's Gateway and DestinationRule against objects of the same kind names in other API groups
+# (the Kubernetes Gateway API has its own Gateway): a hint reviews, and relates, its own group only
+GROUPS = """\
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: istio-gateway, namespace: shop}
+spec:
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: other-gateway, namespace: shop}
+spec:
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: shop}
+spec:
+  hosts: [reviews.shop.svc.cluster.local]
+  http: [{route: [{destination: {host: reviews.shop.svc.cluster.local, subset: v1}}]}]
+---
+apiVersion: example.com/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: shop}
+spec:
+  host: reviews.shop.svc.cluster.local
+  subsets: [{name: v1, labels: {version: v1}}]
+"""
+
+
+@pytest.mark.engines
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_a_kind_of_another_api_group_is_neither_reviewed_nor_related(engines, cli, engine: str) -> None:
+    doc = _check(cli, "-", "--engine", engine, stdin=GROUPS)
+    flagged = {(f["hint"], f["resource"]["name"]) for f in doc["findings"]}
+    assert ("gateway-wildcard-hosts", "istio-gateway") in flagged
+    assert not {name for _, name in flagged} & {"other-gateway"}
+    # the subset is defined only by a DestinationRule of another group: the route's subset is missing
+    assert ("virtual-service-subset-exists", "reviews") in flagged

@@ -489,4 +489,7 @@ def render_check() -> str:
 
 def render_conftest(policy: ir.Policy) -> str:
     """The conftest entry point: deny or warn, with the hint and resource as metadata."""
-    return render("rego/conftest.rego.j2", policy=policy, rule=policy.action)
+    groups: dict[str, list[str]] = {}
+    for kind in policy.kinds:
+        groups.setdefault(kind.kind, []).append(kind.group)
+    return render("rego/conftest.rego.j2", policy=policy, rule=policy.action, groups=groups)

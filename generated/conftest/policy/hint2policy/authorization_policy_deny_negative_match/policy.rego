@@ -10,20 +10,17 @@ package hint2policy.authorization_policy_deny_negative_match
 import data.lib.hint2policy.authorization_policy_deny_negative_match as hint
 import data.lib.hint2policy.common
 
-_kinds := {{"group": "security.istio.io", "kind": "AuthorizationPolicy"}}
-
-_kind_names := {"AuthorizationPolicy"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"AuthorizationPolicy": ["security.istio.io"]}
 
 # METADATA
 # title: "Prefer negative matching (not-fields) in DENY AuthorizationPolicies"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "authorization-policy-deny-negative-match") # after: few objects break a hint, fewer are exempt
 	result := {

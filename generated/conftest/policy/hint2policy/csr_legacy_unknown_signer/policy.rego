@@ -10,20 +10,17 @@ package hint2policy.csr_legacy_unknown_signer
 import data.lib.hint2policy.common
 import data.lib.hint2policy.csr_legacy_unknown_signer as hint
 
-_kinds := {{"group": "certificates.k8s.io", "kind": "CertificateSigningRequest"}, {"group": "install.istio.io", "kind": "IstioOperator"}}
-
-_kind_names := {"CertificateSigningRequest", "IstioOperator"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"CertificateSigningRequest": ["certificates.k8s.io"], "IstioOperator": ["install.istio.io"]}
 
 # METADATA
 # title: "Do not request certificates from the kubernetes.io/legacy-unknown signer"
 # entrypoint: true
 deny contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "csr-legacy-unknown-signer") # after: few objects break a hint, fewer are exempt
 	result := {

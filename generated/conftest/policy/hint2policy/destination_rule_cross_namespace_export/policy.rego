@@ -10,11 +10,8 @@ package hint2policy.destination_rule_cross_namespace_export
 import data.lib.hint2policy.common
 import data.lib.hint2policy.destination_rule_cross_namespace_export as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "DestinationRule"}}
-
-_kind_names := {"DestinationRule"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"DestinationRule": ["networking.istio.io"]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -25,10 +22,10 @@ _overrides := data.hint2policy.parameters["destination-rule-cross-namespace-expo
 # title: "DestinationRules for another namespace's Service must be exported only to their own namespace"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "destination-rule-cross-namespace-export") # after: few objects break a hint, fewer are exempt
 	result := {

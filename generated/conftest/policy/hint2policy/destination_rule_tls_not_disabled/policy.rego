@@ -10,20 +10,17 @@ package hint2policy.destination_rule_tls_not_disabled
 import data.lib.hint2policy.common
 import data.lib.hint2policy.destination_rule_tls_not_disabled as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "DestinationRule"}}
-
-_kind_names := {"DestinationRule"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"DestinationRule": ["networking.istio.io"]}
 
 # METADATA
 # title: "DestinationRules must not disable TLS to their destinations"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "destination-rule-tls-not-disabled") # after: few objects break a hint, fewer are exempt
 	result := {

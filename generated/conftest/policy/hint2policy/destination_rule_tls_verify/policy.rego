@@ -10,11 +10,8 @@ package hint2policy.destination_rule_tls_verify
 import data.lib.hint2policy.common
 import data.lib.hint2policy.destination_rule_tls_verify as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "DestinationRule"}}
-
-_kind_names := {"DestinationRule"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"DestinationRule": ["networking.istio.io"]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -25,10 +22,10 @@ _overrides := data.hint2policy.parameters["destination-rule-tls-verify"]
 # title: "DestinationRules that originate TLS must verify the server's certificate"
 # entrypoint: true
 deny contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "destination-rule-tls-verify") # after: few objects break a hint, fewer are exempt
 	result := {

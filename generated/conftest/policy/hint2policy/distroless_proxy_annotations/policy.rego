@@ -10,9 +10,8 @@ package hint2policy.distroless_proxy_annotations
 import data.lib.hint2policy.common
 import data.lib.hint2policy.distroless_proxy_annotations as hint
 
-_kinds := {{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}, {"group": "apps", "kind": "StatefulSet"}, {"group": "apps", "kind": "DaemonSet"}, {"group": "apps", "kind": "ReplicaSet"}, {"group": "batch", "kind": "Job"}, {"group": "batch", "kind": "CronJob"}}
-
-_kind_names := {"CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "StatefulSet"}
+# the kinds the hint reviews: each name with its API groups
+_groups := {"CronJob": ["batch"], "DaemonSet": ["apps"], "Deployment": ["apps"], "Job": ["batch"], "Pod": [""], "ReplicaSet": ["apps"], "StatefulSet": ["apps"]}
 
 _excluded_namespaces := ["kube-system", "istio-system"]
 
@@ -20,10 +19,11 @@ _excluded_namespaces := ["kube-system", "istio-system"]
 # title: "Pods that override their proxy image must keep it distroless"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
+	not common.get(obj, ["metadata", "namespace"]) in _excluded_namespaces
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "distroless-proxy-annotations") # after: few objects break a hint, fewer are exempt
 	result := {

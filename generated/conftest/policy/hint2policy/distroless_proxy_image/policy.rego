@@ -10,20 +10,17 @@ package hint2policy.distroless_proxy_image
 import data.lib.hint2policy.common
 import data.lib.hint2policy.distroless_proxy_image as hint
 
-_kinds := {{"group": "install.istio.io", "kind": "IstioOperator"}}
-
-_kind_names := {"IstioOperator"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"IstioOperator": ["install.istio.io"]}
 
 # METADATA
 # title: "IstioOperator installs distroless proxy images"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "distroless-proxy-image") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,20 +10,17 @@ package hint2policy.exemption_reason_required
 import data.lib.hint2policy.common
 import data.lib.hint2policy.exemption_reason_required as hint
 
-_kinds := {{"group": "", "kind": "Namespace"}, {"group": "", "kind": "Pod"}, {"group": "", "kind": "Service"}, {"group": "apps", "kind": "DaemonSet"}, {"group": "apps", "kind": "Deployment"}, {"group": "apps", "kind": "ReplicaSet"}, {"group": "apps", "kind": "StatefulSet"}, {"group": "batch", "kind": "CronJob"}, {"group": "batch", "kind": "Job"}, {"group": "certificates.k8s.io", "kind": "CertificateSigningRequest"}, {"group": "install.istio.io", "kind": "IstioControlPlane"}, {"group": "install.istio.io", "kind": "IstioOperator"}, {"group": "networking.istio.io", "kind": "DestinationRule"}, {"group": "networking.istio.io", "kind": "Gateway"}, {"group": "networking.istio.io", "kind": "ServiceEntry"}, {"group": "networking.istio.io", "kind": "Sidecar"}, {"group": "networking.istio.io", "kind": "VirtualService"}, {"group": "security.istio.io", "kind": "AuthorizationPolicy"}, {"group": "security.istio.io", "kind": "PeerAuthentication"}, {"group": "telemetry.istio.io", "kind": "Telemetry"}}
-
-_kind_names := {"AuthorizationPolicy", "CertificateSigningRequest", "CronJob", "DaemonSet", "Deployment", "DestinationRule", "Gateway", "IstioControlPlane", "IstioOperator", "Job", "Namespace", "PeerAuthentication", "Pod", "ReplicaSet", "Service", "ServiceEntry", "Sidecar", "StatefulSet", "Telemetry", "VirtualService"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"AuthorizationPolicy": ["security.istio.io"], "CertificateSigningRequest": ["certificates.k8s.io"], "CronJob": ["batch"], "DaemonSet": ["apps"], "Deployment": ["apps"], "DestinationRule": ["networking.istio.io"], "Gateway": ["networking.istio.io"], "IstioControlPlane": ["install.istio.io"], "IstioOperator": ["install.istio.io"], "Job": ["batch"], "Namespace": [""], "PeerAuthentication": ["security.istio.io"], "Pod": [""], "ReplicaSet": ["apps"], "Service": [""], "ServiceEntry": ["networking.istio.io"], "Sidecar": ["networking.istio.io"], "StatefulSet": ["apps"], "Telemetry": ["telemetry.istio.io"], "VirtualService": ["networking.istio.io"]}
 
 # METADATA
 # title: "An exemption from a hint states its reason"
 # entrypoint: true
 deny contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "exemption-reason-required") # after: few objects break a hint, fewer are exempt
 	result := {

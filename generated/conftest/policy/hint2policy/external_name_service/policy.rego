@@ -10,9 +10,8 @@ package hint2policy.external_name_service
 import data.lib.hint2policy.common
 import data.lib.hint2policy.external_name_service as hint
 
-_kinds := {{"group": "", "kind": "Service"}}
-
-_kind_names := {"Service"}
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Service": [""]}
 
 _excluded_namespaces := ["kube-system", "istio-system"]
 
@@ -20,10 +19,11 @@ _excluded_namespaces := ["kube-system", "istio-system"]
 # title: "Use ServiceEntries instead of ExternalName Services"
 # entrypoint: true
 deny contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
+	not common.get(obj, ["metadata", "namespace"]) in _excluded_namespaces
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "external-name-service") # after: few objects break a hint, fewer are exempt
 	result := {

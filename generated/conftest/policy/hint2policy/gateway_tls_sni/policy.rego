@@ -10,20 +10,17 @@ package hint2policy.gateway_tls_sni
 import data.lib.hint2policy.common
 import data.lib.hint2policy.gateway_tls_sni as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "Gateway"}}
-
-_kind_names := {"Gateway"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Gateway": ["networking.istio.io"]}
 
 # METADATA
 # title: "Gateway servers that terminate TLS for named hosts need a load balancer that sets SNI"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "gateway-tls-sni") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,11 +10,8 @@ package hint2policy.gateway_wildcard_hosts
 import data.lib.hint2policy.common
 import data.lib.hint2policy.gateway_wildcard_hosts as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "Gateway"}}
-
-_kind_names := {"Gateway"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Gateway": ["networking.istio.io"]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -25,10 +22,10 @@ _overrides := data.hint2policy.parameters["gateway-wildcard-hosts"]
 # title: "Gateway servers must not accept every host from every namespace"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "gateway-wildcard-hosts") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,11 +10,8 @@ package hint2policy.ingress_gateway_authorization
 import data.lib.hint2policy.common
 import data.lib.hint2policy.ingress_gateway_authorization as hint
 
-_kinds := {{"group": "security.istio.io", "kind": "AuthorizationPolicy"}}
-
-_kind_names := {"AuthorizationPolicy"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"AuthorizationPolicy": ["security.istio.io"]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -28,10 +25,10 @@ _overrides := data.hint2policy.parameters["ingress-gateway-authorization"]
 warn contains result if {
 	# relating objects needs every manifest at once: conftest test --combine
 	common.combined
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "ingress-gateway-authorization") # after: few objects break a hint, fewer are exempt
 	result := {

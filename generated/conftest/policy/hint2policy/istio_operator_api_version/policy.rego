@@ -10,11 +10,8 @@ package hint2policy.istio_operator_api_version
 import data.lib.hint2policy.common
 import data.lib.hint2policy.istio_operator_api_version as hint
 
-_kinds := {{"group": "install.istio.io", "kind": "IstioOperator"}, {"group": "install.istio.io", "kind": "IstioControlPlane"}}
-
-_kind_names := {"IstioControlPlane", "IstioOperator"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"IstioControlPlane": ["install.istio.io"], "IstioOperator": ["install.istio.io"]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -25,10 +22,10 @@ _overrides := data.hint2policy.parameters["istio-operator-api-version"]
 # title: "Istio installation resources use the current IstioOperator API version"
 # entrypoint: true
 deny contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "istio-operator-api-version") # after: few objects break a hint, fewer are exempt
 	result := {

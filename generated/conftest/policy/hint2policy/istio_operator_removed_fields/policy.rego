@@ -10,11 +10,8 @@ package hint2policy.istio_operator_removed_fields
 import data.lib.hint2policy.common
 import data.lib.hint2policy.istio_operator_removed_fields as hint
 
-_kinds := {{"group": "install.istio.io", "kind": "IstioOperator"}}
-
-_kind_names := {"IstioOperator"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"IstioOperator": ["install.istio.io"]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -25,10 +22,10 @@ _overrides := data.hint2policy.parameters["istio-operator-removed-fields"]
 # title: "IstioOperator sets no fields that Istio removed or deprecated"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "istio-operator-removed-fields") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,11 +10,8 @@ package hint2policy.namespace_defines_sidecar
 import data.lib.hint2policy.common
 import data.lib.hint2policy.namespace_defines_sidecar as hint
 
-_kinds := {{"group": "", "kind": "Namespace"}}
-
-_kind_names := {"Namespace"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Namespace": [""]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -28,10 +25,10 @@ _overrides := data.hint2policy.parameters["namespace-defines-sidecar"]
 warn contains result if {
 	# relating objects needs every manifest at once: conftest test --combine
 	common.combined
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "namespace-defines-sidecar") # after: few objects break a hint, fewer are exempt
 	result := {

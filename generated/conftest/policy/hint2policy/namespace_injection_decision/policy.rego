@@ -10,11 +10,8 @@ package hint2policy.namespace_injection_decision
 import data.lib.hint2policy.common
 import data.lib.hint2policy.namespace_injection_decision as hint
 
-_kinds := {{"group": "", "kind": "Namespace"}}
-
-_kind_names := {"Namespace"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Namespace": [""]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -25,10 +22,10 @@ _overrides := data.hint2policy.parameters["namespace-injection-decision"]
 # title: "Every application namespace states its Istio data-plane decision with a label"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "namespace-injection-decision") # after: few objects break a hint, fewer are exempt
 	result := {

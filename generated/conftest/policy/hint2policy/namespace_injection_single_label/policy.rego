@@ -10,20 +10,17 @@ package hint2policy.namespace_injection_single_label
 import data.lib.hint2policy.common
 import data.lib.hint2policy.namespace_injection_single_label as hint
 
-_kinds := {{"group": "", "kind": "Namespace"}}
-
-_kind_names := {"Namespace"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Namespace": [""]}
 
 # METADATA
 # title: "A namespace uses one Istio data-plane label, never several that compete"
 # entrypoint: true
 deny contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "namespace-injection-single-label") # after: few objects break a hint, fewer are exempt
 	result := {

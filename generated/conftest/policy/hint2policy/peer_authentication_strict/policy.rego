@@ -10,20 +10,17 @@ package hint2policy.peer_authentication_strict
 import data.lib.hint2policy.common
 import data.lib.hint2policy.peer_authentication_strict as hint
 
-_kinds := {{"group": "security.istio.io", "kind": "PeerAuthentication"}}
-
-_kind_names := {"PeerAuthentication"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"PeerAuthentication": ["security.istio.io"]}
 
 # METADATA
 # title: "PeerAuthentications must not weaken mutual TLS to PERMISSIVE or DISABLE"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "peer-authentication-strict") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,20 +10,17 @@ package hint2policy.prometheus_merge_mesh
 import data.lib.hint2policy.common
 import data.lib.hint2policy.prometheus_merge_mesh as hint
 
-_kinds := {{"group": "install.istio.io", "kind": "IstioOperator"}}
-
-_kind_names := {"IstioOperator"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"IstioOperator": ["install.istio.io"]}
 
 # METADATA
 # title: "Disable mesh-wide Prometheus metrics merging where application metrics are sensitive"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "prometheus-merge-mesh") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,11 +10,8 @@ package hint2policy.service_entry_addressless_protocol
 import data.lib.hint2policy.common
 import data.lib.hint2policy.service_entry_addressless_protocol as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "ServiceEntry"}}
-
-_kind_names := {"ServiceEntry"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"ServiceEntry": ["networking.istio.io"]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -28,10 +25,10 @@ _overrides := data.hint2policy.parameters["service-entry-addressless-protocol"]
 warn contains result if {
 	# relating objects needs every manifest at once: conftest test --combine
 	common.combined
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "service-entry-addressless-protocol") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,20 +10,17 @@ package hint2policy.service_entry_fqdn_hosts
 import data.lib.hint2policy.common
 import data.lib.hint2policy.service_entry_fqdn_hosts as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "ServiceEntry"}}
-
-_kind_names := {"ServiceEntry"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"ServiceEntry": ["networking.istio.io"]}
 
 # METADATA
 # title: "ServiceEntry hosts must be fully qualified domain names"
 # entrypoint: true
 deny contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "service-entry-fqdn-hosts") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,20 +10,17 @@ package hint2policy.service_entry_none_resolution
 import data.lib.hint2policy.common
 import data.lib.hint2policy.service_entry_none_resolution as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "ServiceEntry"}}
-
-_kind_names := {"ServiceEntry"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"ServiceEntry": ["networking.istio.io"]}
 
 # METADATA
 # title: "ServiceEntries with NONE resolution must have CIDR addresses"
 # entrypoint: true
 deny contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "service-entry-none-resolution") # after: few objects break a hint, fewer are exempt
 	result := {

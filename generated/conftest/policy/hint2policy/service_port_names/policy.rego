@@ -10,9 +10,8 @@ package hint2policy.service_port_names
 import data.lib.hint2policy.common
 import data.lib.hint2policy.service_port_names as hint
 
-_kinds := {{"group": "", "kind": "Service"}}
-
-_kind_names := {"Service"}
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Service": [""]}
 
 _excluded_namespaces := ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"]
 
@@ -25,10 +24,11 @@ _overrides := data.hint2policy.parameters["service-port-names"]
 # title: "Service ports declare their protocol by name (<protocol>[-suffix]) or appProtocol"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
+	not common.get(obj, ["metadata", "namespace"]) in _excluded_namespaces
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "service-port-names") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,9 +10,8 @@ package hint2policy.sidecar_import_all
 import data.lib.hint2policy.common
 import data.lib.hint2policy.sidecar_import_all as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "Sidecar"}}
-
-_kind_names := {"Sidecar"}
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Sidecar": ["networking.istio.io"]}
 
 _excluded_namespaces := ["istio-system"]
 
@@ -25,10 +24,11 @@ _overrides := data.hint2policy.parameters["sidecar-import-all"]
 # title: "Namespace-wide Sidecars must not import every namespace's services"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
+	not common.get(obj, ["metadata", "namespace"]) in _excluded_namespaces
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "sidecar-import-all") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,11 +10,8 @@ package hint2policy.sidecar_single_namespace_default
 import data.lib.hint2policy.common
 import data.lib.hint2policy.sidecar_single_namespace_default as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "Sidecar"}}
-
-_kind_names := {"Sidecar"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Sidecar": ["networking.istio.io"]}
 
 # METADATA
 # title: "At most one Sidecar without workloadSelector per namespace"
@@ -23,10 +20,10 @@ _excluded_namespaces := []
 deny contains result if {
 	# relating objects needs every manifest at once: conftest test --combine
 	common.combined
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "sidecar-single-namespace-default") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,11 +10,8 @@ package hint2policy.virtual_service_cross_namespace_export
 import data.lib.hint2policy.common
 import data.lib.hint2policy.virtual_service_cross_namespace_export as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "VirtualService"}}
-
-_kind_names := {"VirtualService"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"VirtualService": ["networking.istio.io"]}
 
 # Users override parameters with conftest --data: {"hint2policy": {"parameters": {"<hint>": {...}}}}.
 default _overrides := {}
@@ -25,10 +22,10 @@ _overrides := data.hint2policy.parameters["virtual-service-cross-namespace-expor
 # title: "VirtualServices for another namespace's Service must be exported only to their own namespace"
 # entrypoint: true
 deny contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "virtual-service-cross-namespace-export") # after: few objects break a hint, fewer are exempt
 	result := {

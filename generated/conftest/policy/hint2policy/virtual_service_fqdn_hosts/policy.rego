@@ -10,20 +10,17 @@ package hint2policy.virtual_service_fqdn_hosts
 import data.lib.hint2policy.common
 import data.lib.hint2policy.virtual_service_fqdn_hosts as hint
 
-_kinds := {{"group": "networking.istio.io", "kind": "VirtualService"}}
-
-_kind_names := {"VirtualService"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"VirtualService": ["networking.istio.io"]}
 
 # METADATA
 # title: "VirtualService hosts must not be short names"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "virtual-service-fqdn-hosts") # after: few objects break a hint, fewer are exempt
 	result := {

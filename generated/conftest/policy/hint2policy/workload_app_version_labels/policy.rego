@@ -10,9 +10,8 @@ package hint2policy.workload_app_version_labels
 import data.lib.hint2policy.common
 import data.lib.hint2policy.workload_app_version_labels as hint
 
-_kinds := {{"group": "", "kind": "Pod"}, {"group": "apps", "kind": "Deployment"}, {"group": "apps", "kind": "StatefulSet"}, {"group": "apps", "kind": "DaemonSet"}, {"group": "apps", "kind": "ReplicaSet"}, {"group": "batch", "kind": "Job"}, {"group": "batch", "kind": "CronJob"}}
-
-_kind_names := {"CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "StatefulSet"}
+# the kinds the hint reviews: each name with its API groups
+_groups := {"CronJob": ["batch"], "DaemonSet": ["apps"], "Deployment": ["apps"], "Job": ["batch"], "Pod": [""], "ReplicaSet": ["apps"], "StatefulSet": ["apps"]}
 
 _excluded_namespaces := ["kube-system", "kube-public", "kube-node-lease", "local-path-storage", "istio-system"]
 
@@ -25,10 +24,11 @@ _overrides := data.hint2policy.parameters["workload-app-version-labels"]
 # title: "Pod templates carry application name and version labels"
 # entrypoint: true
 warn contains result if {
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
+	not common.get(obj, ["metadata", "namespace"]) in _excluded_namespaces
 	some msg in hint.violations(obj, _overrides)
 	not common.exempt(obj, "workload-app-version-labels") # after: few objects break a hint, fewer are exempt
 	result := {

@@ -10,11 +10,8 @@ package hint2policy.workload_port_protocol
 import data.lib.hint2policy.common
 import data.lib.hint2policy.workload_port_protocol as hint
 
-_kinds := {{"group": "apps", "kind": "Deployment"}}
-
-_kind_names := {"Deployment"}
-
-_excluded_namespaces := []
+# the kinds the hint reviews: each name with its API groups
+_groups := {"Deployment": ["apps"]}
 
 # METADATA
 # title: "Services selecting the same workload must use one protocol per port number"
@@ -23,10 +20,10 @@ _excluded_namespaces := []
 warn contains result if {
 	# relating objects needs every manifest at once: conftest test --combine
 	common.combined
-	some name in _kind_names
+	some name, groups in _groups
 	some doc in object.get(common.documents_by_kind, [name], [])
+	doc.group in groups
 	obj := doc.contents
-	common.matches(obj, _kinds, _excluded_namespaces)
 	some msg in hint.violations(obj)
 	not common.exempt(obj, "workload-port-protocol") # after: few objects break a hint, fewer are exempt
 	result := {

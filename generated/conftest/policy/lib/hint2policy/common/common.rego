@@ -70,12 +70,6 @@ group_of(api_version) := concat("/", array.slice(parts, 0, count(parts) - 1)) if
 	parts := split(api_version, "/")
 }
 
-# matches holds when obj is of one of kinds and outside the excluded namespaces.
-matches(obj, kinds, excluded_namespaces) if {
-	{"group": api_group(obj), "kind": get(obj, ["kind"])} in kinds
-	not get(obj, ["metadata", "namespace"]) in excluded_namespaces
-}
-
 # exempt holds when obj is exempted from hint id: its own metadata, or its pod template's,
 # names id in hint2policy.io/exempt (comma-separated, each trimmed, compared whole) and gives
 # a hint2policy.io/exempt-reason that is not blank (empty or only spaces).
@@ -127,11 +121,16 @@ _template_paths := {
 # combined holds when conftest runs with --combine: input is then every document with its file.
 combined if is_array(input)
 
-# documents are the objects to check, each with the file it came from (null outside --combine). A
-# kind: List (kubectl get -o json) gives its items, as hint2policy check reads it.
-documents := [{"path": d.path, "contents": o} | some d in input; some o in _objects(d.contents)] if combined
+# documents are the objects to check, each with the file it came from (null outside --combine) and
+# its API group, computed once: each hint's entry and relation tested it per object (a twentieth of a
+# check). A kind: List (kubectl get -o json) gives its items, as hint2policy check reads it.
+documents := [_document(d.path, o) | some d in input; some o in _objects(d.contents)] if combined
 
-documents := [{"path": null, "contents": o} | some o in _objects(input)] if not combined
+documents := [_document(null, o) | some o in _objects(input)] if not combined
+
+_document(path, o) := {"path": path, "contents": o, "group": group_of(o.apiVersion)} if {
+	is_string(o.apiVersion)
+} else := {"path": path, "contents": o, "group": null}
 
 _objects(doc) := [o | some o in doc.items; is_object(o)] if {
 	doc.kind == "List"
@@ -161,7 +160,7 @@ objects_of(kinds) := [o |
 	some name in {k.kind | some k in kinds}
 	some d in object.get(documents_by_kind, [name], [])
 	o := d.contents
-	{"group": api_group(o), "kind": name} in kinds
+	{"group": d.group, "kind": name} in kinds
 ] if {
 	combined
 }
